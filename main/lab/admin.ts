@@ -1,0 +1,129 @@
+/**
+ * The lab fleet's admin endpoint: plain HTTP on 127.0.0.1, guarded by a
+ * random bearer token, so that a person (through `npm run lab -- fault …`) or
+ * a test in another process can inflict faults on a running fleet.
+ *
+ *   GET  /clusters                       names, URLs, up or down
+ *   POST /clusters                       {name?} adds a cluster
+ *   POST /clusters/<name>/<action>       stop | start | cut-watches | compact | reset
+ *                                        latency {ms} | failures {rate, status?, retryAfterSeconds?}
+ *                                        expire {user} | deny {user, verb?, resource?, group?}
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LabFleet } from './fleet.js';
+import type { LabUser } from './cluster.js';
+
+export interface AdminEndpoint {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const USERS: LabUser['id'][] = ['admin', 'admin-cert', 'viewer'];
+
+export async function startAdminEndpoint(fleet: LabFleet, port = 0): Promise<AdminEndpoint> {
+  const token = randomBytes(24).toString('base64url');
+  const server: Server = createServer((req, res) => {
+    handle(fleet, token, req, res).catch((err: Error) => reply(res, 400, { error: err.message }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    url,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    reply(res, 401, { error: 'missing or wrong admin token' });
+    return;
+  }
+  const parts = new URL(req.url ?? '/', 'http://lab.invalid').pathname.split('/').filter(Boolean);
+  const body = req.method === 'POST' ? await readJson(req) : {};
+  if (parts[0] !== 'clusters') {
+    reply(res, 404, { error: 'unknown path; see main/lab/admin.ts for the endpoints' });
+    return;
+  }
+  if (parts.length === 1) {
+    if (req.method === 'POST') {
+      const c = await fleet.addCluster(typeof body.name === 'string' ? body.name : undefined);
+      reply(res, 201, { name: c.name, url: c.apiUrl });
+      return;
+    }
+    reply(res, 200, fleet.clusters.map((c) => ({ name: c.name, url: c.apiUrl, up: c.up })));
+    return;
+  }
+  const cluster = fleet.cluster(parts[1]);
+  const user = () => {
+    if (!USERS.includes(body.user as LabUser['id'])) throw new Error(`user must be one of ${USERS.join(', ')}`);
+    return body.user as LabUser['id'];
+  };
+  switch (parts[2]) {
+    case 'stop':
+      await cluster.stop();
+      break;
+    case 'start':
+      await cluster.start();
+      break;
+    case 'cut-watches':
+      cluster.cutWatches();
+      break;
+    case 'compact':
+      cluster.compact();
+      break;
+    case 'reset':
+      cluster.resetFaults();
+      break;
+    case 'latency':
+      cluster.setLatency(Number(body.ms ?? 0));
+      break;
+    case 'failures':
+      cluster.failRequests(Number(body.rate ?? 0), (body.status as 500 | 503 | 429 | undefined) ?? 503, Number(body.retryAfterSeconds ?? 1));
+      break;
+    case 'expire':
+      cluster.expireCredentials(user());
+      break;
+    case 'deny':
+      cluster.deny(user(), {
+        verb: body.verb as string | undefined,
+        resource: body.resource as string | undefined,
+        group: body.group as string | undefined,
+      });
+      break;
+    default:
+      reply(res, 404, { error: `unknown action ${parts[2] ?? ''}` });
+      return;
+  }
+  reply(res, 200, { name: cluster.name, up: cluster.up, faults: { ...cluster.faults, expiredUsers: [...cluster.faults.expiredUsers] } });
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 64 * 1024) throw new Error('body too large');
+  }
+  if (!text.trim()) return {};
+  const parsed = JSON.parse(text) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+function reply(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

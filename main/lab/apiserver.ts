@@ -1,0 +1,741 @@
+/**
+ * The HTTP face of one lab cluster: the Kubernetes REST API as kube-apiserver
+ * serves it (paths, verbs, content types, status codes and messages), on top
+ * of the cluster's ObjectStore. Faults (latency, injected errors, expired
+ * credentials, removed permissions) are applied here, before anything else,
+ * so that every client sees them the way it would see a sick real cluster.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { parse as parseYaml } from 'yaml';
+import {
+  ApiError,
+  badRequest,
+  internalError,
+  methodNotAllowed,
+  notFoundPath,
+  tooLarge,
+  unauthorized,
+} from './api-error.js';
+import { discoveryResponse } from './discovery.js';
+import { openApiV2, openApiV3Document, openApiV3Index } from './openapi.js';
+import {
+  PatchError,
+  applyJsonPatch,
+  applyMergePatch,
+  applyStrategicMergePatch,
+  recordUpdateManager,
+  serverSideApply,
+} from './patch.js';
+import { Authorizer, forbidden, type Attributes, type UserInfo } from './rbac.js';
+import { apiVersionOf, resourceByPath, type KubeObject, type ResourceType } from './resources.js';
+import type { ObjectStore, WatchEvent } from './store.js';
+import { toTable, wantsTable } from './table.js';
+import {
+  SelectorError,
+  fieldSelectorPaths,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from '../../shared/selectors.js';
+
+/** kube-apiserver's default --max-request-body-bytes. */
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** The field selectors a real server supports on every kind, plus a few per kind. */
+const FIELD_SELECTABLE: Record<string, string[]> = {
+  '*': ['metadata.name', 'metadata.namespace'],
+  Secret: ['type'],
+  Namespace: ['status.phase'],
+};
+
+/** What a fault can do to requests; the cluster owns it, the server reads it. */
+export interface FaultState {
+  latencyMs: number;
+  /** Fraction (0..1) of API requests answered with `status` instead. */
+  failureRate: number;
+  failureStatus: 500 | 503 | 429;
+  retryAfterSeconds: number;
+  /** Usernames whose credentials are refused with 401. */
+  expiredUsers: Set<string>;
+  /** Verbs/resources taken away from users on top of RBAC (403). */
+  denials: Denial[];
+}
+
+export interface Denial {
+  username: string;
+  verb?: string;
+  resource?: string;
+  group?: string;
+}
+
+export interface LabUserRecord {
+  name: string;
+  username: string;
+  groups: string[];
+  token?: string;
+}
+
+export interface ApiServerContext {
+  readonly store: ObjectStore;
+  readonly faults: FaultState;
+  /** Looks up a bearer token. */
+  userForToken(token: string): UserInfo | undefined;
+  /** Requests under `/k10/`, answered by the cluster's K10. */
+  k10(req: IncomingMessage, res: ServerResponse, subPath: string): void;
+  /** Seconds between watch bookmarks. */
+  bookmarkIntervalMs?: number;
+  /** Every open watch response, so that a fault can cut them. */
+  readonly openWatches: Set<ServerResponse>;
+}
+
+interface Route {
+  rt: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+type Query = URLSearchParams;
+
+export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const authorizer = new Authorizer(ctx.store);
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://lab.invalid');
+    if (url.pathname === '/k10' || url.pathname.startsWith('/k10/')) {
+      ctx.k10(req, res, url.pathname.slice(4) || '/');
+      return;
+    }
+    const run = () =>
+      serve(ctx, authorizer, req, res, url).catch((err: unknown) => {
+        sendError(res, err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err)));
+      });
+    if (ctx.faults.latencyMs > 0) setTimeout(run, ctx.faults.latencyMs);
+    else void run();
+  };
+}
+
+async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const { faults } = ctx;
+  if (faults.failureRate > 0 && Math.random() < faults.failureRate) {
+    injectFailure(res, faults);
+    return;
+  }
+  const user = authenticate(ctx, req);
+  if (!user) throw unauthorized();
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  const method = req.method ?? 'GET';
+
+  const nonResource = nonResourceResponse(path, req.headers.accept);
+  if (nonResource) {
+    if (method !== 'GET') throw methodNotAllowed();
+    check(authorizer, faults, user, { verb: 'get', path });
+    send(res, 200, nonResource.body, nonResource.contentType);
+    return;
+  }
+
+  const route = parseRoute(path);
+  if (!route) throw notFoundPath();
+  const query = url.searchParams;
+  const verb = verbOf(method, route, query);
+  check(authorizer, faults, user, {
+    verb,
+    group: route.rt.group,
+    resource: route.rt.plural,
+    subresource: route.subresource,
+    namespace: route.namespace,
+    name: route.name,
+  });
+  if (!route.rt.verbs.includes(verb)) throw methodNotAllowed();
+  if (route.subresource && !(route.subresource === 'status' && route.rt.statusSubresource)) throw notFoundPath();
+
+  const { store } = ctx;
+  const { rt } = route;
+  const dryRun = query.getAll('dryRun').includes('All');
+  const manager = fieldManager(req, query);
+
+  switch (verb) {
+    case 'get': {
+      const obj = store.require(rt, route.namespace, route.name!);
+      sendObject(res, 200, req, rt, query, obj);
+      return;
+    }
+    case 'list': {
+      const result = store.list(rt, {
+        namespace: route.namespace,
+        filter: selectorFilter(rt, query),
+        limit: intParam(query, 'limit'),
+        continue: query.get('continue') ?? undefined,
+      });
+      if (wantsTable(req.headers.accept)) {
+        const table = toTable(rt, result.items, { includeObject: includeObject(query), now: new Date() }) as Record<string, unknown>;
+        table.metadata = listMeta(result);
+        send(res, 200, table);
+        return;
+      }
+      send(res, 200, {
+        kind: `${rt.kind}List`,
+        apiVersion: apiVersionOf(rt),
+        metadata: listMeta(result),
+        items: result.items,
+      });
+      return;
+    }
+    case 'watch':
+      watch(ctx, req, res, rt, route, query);
+      return;
+    case 'create': {
+      if (rt.plural === 'selfsubjectreviews') {
+        send(res, 201, selfSubjectReview(user));
+        return;
+      }
+      if (rt.plural === 'selfsubjectaccessreviews') {
+        const body = (await readObject(req, rt, query, res)) as { spec?: Record<string, Record<string, string>> };
+        send(res, 201, selfSubjectAccessReview(authorizer, faults, user, body));
+        return;
+      }
+      const obj = await readObject(req, rt, query, res);
+      placeInNamespace(rt, route, obj);
+      const created = store.create(rt, withManager(undefined, obj, manager), { dryRun });
+      sendObject(res, 201, req, rt, query, created);
+      return;
+    }
+    case 'update': {
+      const obj = await readObject(req, rt, query, res);
+      placeInNamespace(rt, route, obj);
+      if (obj.metadata.name !== route.name) {
+        throw badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
+      }
+      const current = store.require(rt, route.namespace, route.name!);
+      const updated = store.update(rt, withManager(current, obj, manager), { dryRun, subresource: statusOnly(route) });
+      sendObject(res, 200, req, rt, query, updated);
+      return;
+    }
+    case 'patch': {
+      const patched = await patch(ctx, req, rt, route, query, manager, dryRun);
+      sendObject(res, patched.created ? 201 : 200, req, rt, query, patched.object);
+      return;
+    }
+    case 'delete': {
+      const options = await readDeleteOptions(req);
+      const before = store.require(rt, route.namespace, route.name!);
+      const after = store.delete(rt, route.namespace, route.name!, { dryRun, preconditions: options.preconditions });
+      // Still there (finalizers, or a namespace emptying itself): the object; gone: a Success status.
+      if (after.metadata.deletionTimestamp) {
+        sendObject(res, 200, req, rt, query, after);
+      } else {
+        send(res, 200, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Success',
+          details: { name: route.name, group: rt.group || undefined, kind: rt.plural, uid: before.metadata.uid },
+        });
+      }
+      return;
+    }
+    case 'deletecollection': {
+      const { items } = store.list(rt, { namespace: route.namespace, filter: selectorFilter(rt, query) });
+      const deleted = items.map((o) => store.delete(rt, o.metadata.namespace, o.metadata.name!, { dryRun }));
+      send(res, 200, { kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: store.resourceVersion }, items: deleted });
+      return;
+    }
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function check(authorizer: Authorizer, faults: FaultState, user: UserInfo, a: Attributes): void {
+  if ('resource' in a) {
+    const denied = faults.denials.some(
+      (d) =>
+        d.username === user.username &&
+        (d.verb === undefined || d.verb === a.verb) &&
+        (d.resource === undefined || d.resource === a.resource) &&
+        (d.group === undefined || d.group === a.group),
+    );
+    if (denied) throw forbidden(user, a);
+  }
+  authorizer.check(user, a);
+}
+
+function authenticate(ctx: ApiServerContext, req: IncomingMessage): UserInfo | undefined {
+  const header = req.headers.authorization;
+  let user: UserInfo | undefined;
+  if (header) {
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    user = m ? ctx.userForToken(m[1].trim()) : undefined;
+    if (!user) return undefined; // a credential that is wrong is refused even if a certificate is also sent
+  } else {
+    const socket = req.socket as TLSSocket;
+    if (socket.authorized && typeof socket.getPeerCertificate === 'function') {
+      const cert = socket.getPeerCertificate();
+      const cn = cert?.subject?.CN;
+      const org = cert?.subject?.O;
+      if (typeof cn === 'string' && cn) {
+        user = { username: cn, groups: [...(Array.isArray(org) ? org : org ? [org] : [])] };
+      }
+    }
+  }
+  if (!user || ctx.faults.expiredUsers.has(user.username)) return undefined;
+  return { ...user, groups: [...new Set([...user.groups, 'system:authenticated'])] };
+}
+
+function injectFailure(res: ServerResponse, faults: FaultState): void {
+  const code = faults.failureStatus;
+  const reason = code === 429 ? 'TooManyRequests' : code === 503 ? 'ServiceUnavailable' : 'InternalError';
+  const message =
+    code === 429
+      ? 'Too many requests, please try again later.'
+      : code === 503
+        ? 'the server is currently unable to handle the request'
+        : 'Internal error occurred: injected by the lab fleet';
+  if (code !== 500) res.setHeader('Retry-After', String(faults.retryAfterSeconds));
+  sendError(res, new ApiError(code, reason, message, code === 500 ? undefined : { retryAfterSeconds: faults.retryAfterSeconds }));
+}
+
+function nonResourceResponse(path: string, accept: string | undefined): { body: unknown; contentType?: string } | undefined {
+  if (path === '/healthz' || path === '/livez' || path === '/readyz') return { body: 'ok', contentType: 'text/plain; charset=utf-8' };
+  if (path === '/openapi/v3') return { body: openApiV3Index() };
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = openApiV3Document(path.slice('/openapi/v3/'.length));
+    if (!doc) throw notFoundPath();
+    return { body: doc };
+  }
+  if (path === '/openapi/v2') {
+    const v2 = openApiV2(accept);
+    return { body: v2.body, contentType: v2.contentType };
+  }
+  const discovery = discoveryResponse(path, accept);
+  if (discovery) return discovery;
+  return undefined;
+}
+
+/**
+ * `/api/v1/[namespaces/<ns>/]<plural>[/<name>[/<sub>]]` and the same under
+ * `/apis/<group>/<version>`. `namespaces/<name>/status` is the namespace's
+ * own subresource, not a resource called "status".
+ */
+export function parseRoute(path: string): Route | undefined {
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api' && parts.length >= 3) {
+    group = '';
+    version = parts[1];
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis' && parts.length >= 4) {
+    group = parts[1];
+    version = parts[2];
+    rest = parts.slice(3);
+  } else {
+    return undefined;
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3 && resourceByPath(group, version, rest[2])) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const rt = resourceByPath(group, version, rest[0]);
+  if (!rt || rest.length > 3) return undefined;
+  if (namespace && !rt.namespaced) return undefined;
+  return { rt, namespace, name: rest[1], subresource: rest[2] };
+}
+
+function verbOf(method: string, route: Route, query: Query): string {
+  const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (route.name) return watching ? 'watch' : 'get';
+      return watching ? 'watch' : 'list';
+    case 'POST':
+      if (route.name) throw methodNotAllowed();
+      return 'create';
+    case 'PUT':
+      if (!route.name) throw methodNotAllowed();
+      return 'update';
+    case 'PATCH':
+      if (!route.name) throw methodNotAllowed();
+      return 'patch';
+    case 'DELETE':
+      return route.name ? 'delete' : 'deletecollection';
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function statusOnly(route: Route): 'status' | undefined {
+  return route.subresource === 'status' ? 'status' : undefined;
+}
+
+function selectorFilter(rt: ResourceType, query: Query): ((o: KubeObject) => boolean) | undefined {
+  const labelText = query.get('labelSelector') ?? '';
+  const fieldText = query.get('fieldSelector') ?? '';
+  if (!labelText && !fieldText) return undefined;
+  try {
+    const labels = labelText ? parseLabelSelector(labelText) : undefined;
+    const fields = fieldText ? parseFieldSelector(fieldText) : undefined;
+    if (fields) {
+      const allowed = [...FIELD_SELECTABLE['*'], ...(FIELD_SELECTABLE[rt.kind] ?? [])];
+      for (const p of fieldSelectorPaths(fields)) {
+        if (!allowed.includes(p)) throw badRequest(`field label not supported: ${p}`);
+      }
+    }
+    return (o) => (!labels || matchesLabels(labels, o.metadata.labels)) && (!fields || matchesFields(fields, o));
+  } catch (err) {
+    if (err instanceof SelectorError) throw badRequest(`unable to parse requirement: ${err.message}`);
+    throw err;
+  }
+}
+
+function intParam(query: Query, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw badRequest(`invalid ${name} "${v}"`);
+  return n;
+}
+
+function includeObject(query: Query): 'None' | 'Metadata' | 'Object' {
+  const v = query.get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
+}
+
+function listMeta(result: { resourceVersion: string; continue?: string; remainingItemCount?: number }): Record<string, unknown> {
+  return {
+    resourceVersion: result.resourceVersion,
+    ...(result.continue ? { continue: result.continue, remainingItemCount: result.remainingItemCount } : {}),
+  };
+}
+
+function fieldManager(req: IncomingMessage, query: Query): string {
+  const explicit = query.get('fieldManager');
+  if (explicit) return explicit;
+  // The real server names an unnamed manager after the client's user agent.
+  const agent = req.headers['user-agent'] ?? 'unknown';
+  return agent.split('/')[0] || 'unknown';
+}
+
+function withManager(before: KubeObject | undefined, after: KubeObject, manager: string): KubeObject {
+  return recordUpdateManager(before, after, manager, 'Update') as KubeObject;
+}
+
+function placeInNamespace(rt: ResourceType, route: Route, obj: KubeObject): void {
+  if (!rt.namespaced) return;
+  const inBody = obj.metadata.namespace;
+  if (inBody && inBody !== route.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  if (!route.namespace) throw notFoundPath();
+  obj.metadata.namespace = route.namespace;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) {
+    req.resume();
+    throw tooLarge(MAX_BODY_BYTES);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      req.resume();
+      throw tooLarge(MAX_BODY_BYTES);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseBody(text: string, contentType: string): unknown {
+  if (/yaml/i.test(contentType)) {
+    try {
+      return parseYaml(text);
+    } catch (err) {
+      throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${jsonErrorText(err as Error)}`);
+  }
+}
+
+function jsonErrorText(err: Error): string {
+  return err.message.replace(/^JSON\.parse: /, '').replace(/^Unexpected/, 'invalid character: unexpected');
+}
+
+/**
+ * Reads a create/update body: a JSON (or YAML) object of this resource's
+ * kind. Unknown fields follow `fieldValidation`: Strict rejects them, Warn
+ * (the default) drops them with a Warning header, Ignore drops them silently.
+ */
+async function readObject(req: IncomingMessage, rt: ResourceType, query: Query, res: ServerResponse): Promise<KubeObject> {
+  const raw = await readBody(req);
+  const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? 'application/json');
+  return checkObject(body, rt, query, res);
+}
+
+function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerResponse): KubeObject {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the body must be a JSON object`);
+  }
+  const obj = body as KubeObject;
+  const want = apiVersionOf(rt);
+  if (obj.kind !== undefined && obj.kind !== rt.kind) {
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the object's kind "${obj.kind}" does not match this resource (expected "${rt.kind}")`);
+  }
+  if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the object's apiVersion "${obj.apiVersion}" does not match "${want}"`);
+  }
+  if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`);
+  }
+  obj.metadata ??= {};
+  const unknown = unknownFields(rt, obj);
+  if (unknown.length) {
+    const mode = query.get('fieldValidation') ?? 'Warn';
+    if (mode === 'Strict') {
+      const list = unknown.map((f) => `unknown field "${f}"`);
+      throw badRequest(`strict decoding error: ${list.join(', ')}`);
+    }
+    for (const path of unknown) deletePath(obj, path);
+    if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
+  }
+  return obj;
+}
+
+const META_FIELDS = new Set([
+  'name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp',
+  'deletionGracePeriodSeconds', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields', 'selfLink',
+]);
+
+function unknownFields(rt: ResourceType, obj: KubeObject): string[] {
+  const known = new Set(['apiVersion', 'kind', 'metadata', ...(rt.topLevelFields ?? [])]);
+  const unknown = Object.keys(obj).filter((k) => !known.has(k));
+  for (const k of Object.keys(obj.metadata)) if (!META_FIELDS.has(k)) unknown.push(`metadata.${k}`);
+  return unknown;
+}
+
+function deletePath(obj: Record<string, unknown>, path: string): void {
+  const parts = path.split('.');
+  let cur = obj;
+  for (const p of parts.slice(0, -1)) cur = cur[p] as Record<string, unknown>;
+  delete cur[parts[parts.length - 1]];
+}
+
+async function readDeleteOptions(req: IncomingMessage): Promise<{ preconditions?: { uid?: string; resourceVersion?: string } }> {
+  const raw = await readBody(req);
+  if (!raw.length) return {};
+  const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? 'application/json');
+  return (body && typeof body === 'object' ? body : {}) as { preconditions?: { uid?: string; resourceVersion?: string } };
+}
+
+const PATCH_TYPES = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+} as const;
+
+async function patch(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  rt: ResourceType,
+  route: Route,
+  query: Query,
+  manager: string,
+  dryRun: boolean,
+): Promise<{ object: KubeObject; created: boolean }> {
+  const { store } = ctx;
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const accepted = rt.strategicMerge ? Object.values(PATCH_TYPES) : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
+  if (!(accepted as string[]).includes(contentType)) {
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  }
+  const raw = (await readBody(req)).toString('utf8');
+  const body = parseBody(raw, contentType);
+  const stored = store.get(rt, route.namespace, route.name!);
+
+  if (contentType === PATCH_TYPES.apply) {
+    if (!query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
+    const applied = checkObject(body, rt, query, dummyHeaders);
+    placeInNamespace(rt, route, applied);
+    if (applied.metadata.name !== route.name) {
+      throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
+    }
+    const force = query.get('force') === 'true';
+    const { object, conflicts } = serverSideApply(stored, applied, manager, { force });
+    if (conflicts.length && !force) throw applyConflict(conflicts, apiVersionOf(rt));
+    if (!stored) return { object: store.create(rt, object as KubeObject, { dryRun }), created: true };
+    return { object: store.update(rt, withVersion(object as KubeObject, stored), { dryRun, subresource: statusOnly(route) }), created: false };
+  }
+
+  const current = stored ?? store.require(rt, route.namespace, route.name!);
+  let next: unknown;
+  try {
+    if (contentType === PATCH_TYPES.json) {
+      if (!Array.isArray(body)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+      next = applyJsonPatch(current, body);
+    } else if (contentType === PATCH_TYPES.merge) {
+      next = applyMergePatch(current, body);
+    } else {
+      next = applyStrategicMergePatch(current, body, rt.kind);
+    }
+  } catch (err) {
+    if (err instanceof PatchError) throw new ApiError(422, 'Invalid', err.message);
+    throw err;
+  }
+  const obj = checkObject(next, rt, query, dummyHeaders);
+  // A resourceVersion set by the patch itself is a precondition; otherwise the patch applies to what is stored.
+  const explicitRv = (body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
+  const toWrite = explicitRv ? obj : withVersion(obj, current);
+  if (toWrite.metadata.name !== current.metadata.name) throw badRequest('metadata.name: Invalid value: the name of an object cannot be changed by a patch');
+  return { object: store.update(rt, withManager(current, toWrite, manager), { dryRun, subresource: statusOnly(route) }), created: false };
+}
+
+/** Patched objects carry the stored version so the update is not rejected as stale. */
+function withVersion(obj: KubeObject, current: KubeObject): KubeObject {
+  return { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } };
+}
+
+/** Warnings from patched bodies are not worth a header; a tiny stand-in response. */
+const dummyHeaders = { setHeader: () => undefined } as unknown as ServerResponse;
+
+function applyConflict(conflicts: { manager: string; field: string }[], apiVersion: string): ApiError {
+  const byManager = new Map<string, string[]>();
+  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
+  const n = conflicts.length;
+  let message: string;
+  if (n === 1) {
+    message = `Apply failed with 1 conflict: conflict with "${conflicts[0].manager}" using ${apiVersion}: ${conflicts[0].field}`;
+  } else {
+    const lines = [...byManager].map(([m, fields]) => `conflicts with "${m}" using ${apiVersion}:\n${fields.map((f) => `- ${f}`).join('\n')}`);
+    message = `Apply failed with ${n} conflicts: ${lines.join('\n')}`;
+  }
+  return new ApiError(409, 'Conflict', message, {
+    causes: conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${apiVersion}`, field: c.field })),
+  });
+}
+
+function selfSubjectReview(user: UserInfo): Record<string, unknown> {
+  return {
+    kind: 'SelfSubjectReview',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    status: { userInfo: { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups } },
+  };
+}
+
+function selfSubjectAccessReview(
+  authorizer: Authorizer,
+  faults: FaultState,
+  user: UserInfo,
+  body: { spec?: Record<string, Record<string, string>> },
+): Record<string, unknown> {
+  const spec = body.spec ?? {};
+  let attrs: Attributes;
+  if (spec.nonResourceAttributes) {
+    attrs = { verb: spec.nonResourceAttributes.verb ?? '', path: spec.nonResourceAttributes.path ?? '' };
+  } else {
+    const r = spec.resourceAttributes ?? {};
+    attrs = {
+      verb: r.verb ?? '',
+      group: r.group ?? '',
+      resource: r.resource ?? '',
+      subresource: r.subresource || undefined,
+      namespace: r.namespace || undefined,
+      name: r.name || undefined,
+    };
+  }
+  let allowed = true;
+  try {
+    check(authorizer, faults, user, attrs);
+  } catch {
+    allowed = false;
+  }
+  return {
+    kind: 'SelfSubjectAccessReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec,
+    status: { allowed, ...(allowed ? { reason: 'RBAC: allowed by the lab fleet' } : {}) },
+  };
+}
+
+function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, rt: ResourceType, route: Route, query: Query): void {
+  const asTable = wantsTable(req.headers.accept);
+  const filter = selectorFilter(rt, query);
+  const nameFilter = route.name ? (o: KubeObject) => o.metadata.name === route.name : undefined;
+  const combined = filter && nameFilter ? (o: KubeObject) => filter(o) && nameFilter(o) : (filter ?? nameFilter);
+  const timeoutSeconds = intParam(query, 'timeoutSeconds') ?? 1800;
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  const write = (e: WatchEvent) => {
+    const object = asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
+      ? toTable(rt, [e.object as KubeObject], { includeObject: includeObject(query), now: new Date() })
+      : e.object;
+    res.write(`${JSON.stringify({ type: e.type, object })}\n`);
+  };
+  let unsubscribe: () => void = () => undefined;
+  const timers: NodeJS.Timeout[] = [];
+  const finish = () => {
+    unsubscribe();
+    for (const t of timers) clearTimeout(t);
+    ctx.openWatches.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+  try {
+    unsubscribe = ctx.store.watch(rt, { namespace: route.namespace, filter: combined, resourceVersion: query.get('resourceVersion') ?? undefined }, write);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      // A real server reports an expired resourceVersion inside the stream, then ends it.
+      res.write(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
+      res.end();
+      return;
+    }
+    throw err;
+  }
+  ctx.openWatches.add(res);
+  timers.push(setTimeout(finish, timeoutSeconds * 1000));
+  if (bookmarks) {
+    const every = ctx.bookmarkIntervalMs ?? 10_000;
+    const tick = () => {
+      write({ type: 'BOOKMARK', object: { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: ctx.store.resourceVersion } } });
+      timers.push(setTimeout(tick, every));
+    };
+    timers.push(setTimeout(tick, every));
+  }
+  req.on('close', finish);
+  res.on('close', finish);
+}
+
+function sendObject(res: ServerResponse, code: number, req: IncomingMessage, rt: ResourceType, query: Query, obj: KubeObject): void {
+  if (wantsTable(req.headers.accept)) {
+    send(res, code, toTable(rt, [obj], { includeObject: includeObject(query), now: new Date() }));
+    return;
+  }
+  send(res, code, obj);
+}
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload), 'Cache-Control': 'no-cache, private' });
+  res.end(payload);
+}
+
+export function sendError(res: ServerResponse, err: ApiError): void {
+  send(res, err.code, err.toStatus());
+}

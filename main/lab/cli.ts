@@ -1,0 +1,116 @@
+/**
+ * `npm run lab`: starts a lab fleet and keeps it running until Ctrl-C, or
+ * (`npm run lab -- fault …`) inflicts a fault on a running one through its
+ * admin endpoint.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startAdminEndpoint } from './admin.js';
+import { startLabFleet, writeFileAtomic } from './fleet.js';
+
+const USAGE = `Usage:
+  npm run lab -- [--clusters N] [--kubeconfig FILE] [--data-dir DIR] [--empty] [--admin-port PORT]
+      Starts clusters cluster-1 … cluster-N (default 3) on 127.0.0.1 and writes a
+      kubeconfig with one context per cluster. Runs until Ctrl-C.
+  npm run lab -- fault ACTION CLUSTER [key=value …] [--admin-file FILE]
+      ACTION: stop | start | cut-watches | compact | reset | latency ms=500 |
+              failures rate=0.5 status=503 retryAfterSeconds=2 | expire user=viewer |
+              deny user=viewer verb=list resource=secrets`;
+
+const MAX_CLUSTERS = 2000;
+
+function defaultKubeconfig(): string {
+  return join(tmpdir(), `flotilla-lab-${process.getuid?.() ?? 'user'}`, 'kubeconfig');
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'fault') return fault(argv.slice(1));
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      clusters: { type: 'string', default: '3' },
+      kubeconfig: { type: 'string' },
+      'data-dir': { type: 'string' },
+      empty: { type: 'boolean', default: false },
+      'admin-port': { type: 'string', default: '0' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const count = Number(values.clusters);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTERS) {
+    throw new Error(`--clusters must be a whole number from 1 to ${MAX_CLUSTERS} (got "${values.clusters}")`);
+  }
+  const dataDir = values['data-dir'] ? resolve(values['data-dir']) : undefined;
+  const kubeconfigPath = resolve(values.kubeconfig ?? (dataDir ? join(dataDir, 'kubeconfig') : defaultKubeconfig()));
+  mkdirSync(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
+
+  const started = Date.now();
+  const fleet = await startLabFleet({ clusters: count, dataDir, kubeconfigPath, empty: values.empty });
+  const admin = await startAdminEndpoint(fleet, Number(values['admin-port']));
+  const adminFile = `${kubeconfigPath}.admin.json`;
+  await writeFileAtomic(adminFile, JSON.stringify({ url: admin.url, token: admin.token }));
+
+  console.log(`Lab fleet: ${fleet.clusters.length} clusters up in ${((Date.now() - started) / 1000).toFixed(1)} s${dataDir ? `, state in ${dataDir}` : ' (in memory)'}`);
+  for (const c of fleet.clusters.slice(0, 5)) console.log(`  ${c.name.padEnd(12)} ${c.apiUrl}   K10 ingress ${c.k10IngressUrl}`);
+  if (fleet.clusters.length > 5) console.log(`  … and ${fleet.clusters.length - 5} more`);
+  console.log(`Kubeconfig: ${kubeconfigPath}`);
+  console.log(`  export KUBECONFIG=${kubeconfigPath}`);
+  console.log(`  kubectl --context ${fleet.clusters[0].name} get namespaces`);
+  console.log(`  kubectl --context ${fleet.clusters[0].name} --user ${fleet.clusters[0].name}-viewer get policies -n kasten-io`);
+  console.log(`Faults: npm run lab -- fault stop ${fleet.clusters[0].name}   (admin endpoint ${admin.url}, token in ${adminFile})`);
+  console.log('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping the lab fleet…');
+    await admin.close();
+    await fleet.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+async function fault(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'admin-file': { type: 'string' }, kubeconfig: { type: 'string' } },
+  });
+  const [action, cluster, ...pairs] = positionals;
+  if (!action || !cluster) throw new Error(`fault needs an ACTION and a CLUSTER\n${USAGE}`);
+  const adminFile = values['admin-file'] ?? `${resolve(values.kubeconfig ?? defaultKubeconfig())}.admin.json`;
+  let admin: { url: string; token: string };
+  try {
+    admin = JSON.parse(readFileSync(adminFile, 'utf8'));
+  } catch {
+    throw new Error(`no running lab fleet found (${adminFile} is missing); start one with npm run lab, or pass --admin-file`);
+  }
+  const body: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const [key, value] = pair.split('=', 2);
+    if (value === undefined) throw new Error(`expected key=value, got "${pair}"`);
+    body[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  }
+  const res = await fetch(`${admin.url}/clusters/${encodeURIComponent(cluster)}/${action}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`the lab fleet refused: ${text}`);
+  console.log(text);
+}
+
+main(process.argv.slice(2)).catch((err: Error) => {
+  console.error(`lab: ${err.message}`);
+  process.exit(1);
+});
