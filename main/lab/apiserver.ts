@@ -127,10 +127,12 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
 
-  const nonResource = nonResourceResponse(path, req.headers.accept);
+  const nonResource = nonResourceResponse(path, req.headers.accept, `127.0.0.1:${req.socket.localPort}`);
   if (nonResource) {
     if (method !== 'GET') throw methodNotAllowed();
     check(authorizer, faults, user, { verb: 'get', path });
+    // One path, several formats (aggregated discovery, protobuf OpenAPI): caches must key on Accept.
+    res.setHeader('Vary', 'Accept');
     send(res, 200, nonResource.body, nonResource.contentType);
     return;
   }
@@ -295,7 +297,7 @@ function injectFailure(res: ServerResponse, faults: FaultState): void {
   sendError(res, new ApiError(code, reason, message, code === 500 ? undefined : { retryAfterSeconds: faults.retryAfterSeconds }));
 }
 
-function nonResourceResponse(path: string, accept: string | undefined): { body: unknown; contentType?: string } | undefined {
+function nonResourceResponse(path: string, accept: string | undefined, serverAddress: string): { body: unknown; contentType?: string } | undefined {
   if (path === '/healthz' || path === '/livez' || path === '/readyz') return { body: 'ok', contentType: 'text/plain; charset=utf-8' };
   if (path === '/openapi/v3') return { body: openApiV3Index() };
   if (path.startsWith('/openapi/v3/')) {
@@ -307,7 +309,7 @@ function nonResourceResponse(path: string, accept: string | undefined): { body: 
     const v2 = openApiV2(accept);
     return { body: v2.body, contentType: v2.contentType };
   }
-  const discovery = discoveryResponse(path, accept);
+  const discovery = discoveryResponse(path, accept, serverAddress);
   if (discovery) return discovery;
   return undefined;
 }
@@ -386,7 +388,7 @@ function selectorFilter(rt: ResourceType, query: Query): ((o: KubeObject) => boo
     }
     return (o) => (!labels || matchesLabels(labels, o.metadata.labels)) && (!fields || matchesFields(fields, o));
   } catch (err) {
-    if (err instanceof SelectorError) throw badRequest(`unable to parse requirement: ${err.message}`);
+    if (err instanceof SelectorError) throw badRequest(err.message);
     throw err;
   }
 }
@@ -503,7 +505,7 @@ function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerR
     const mode = query.get('fieldValidation') ?? 'Warn';
     if (mode === 'Strict') {
       const list = unknown.map((f) => `unknown field "${f}"`);
-      throw badRequest(`strict decoding error: ${list.join(', ')}`);
+      throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list.join(', ')}`);
     }
     for (const path of unknown) deletePath(obj, path);
     if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
@@ -570,6 +572,8 @@ async function patch(
     if (applied.metadata.name !== route.name) {
       throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
     }
+    // Applying to the main resource does not touch status, and the reverse on /status.
+    if (rt.statusSubresource && route.subresource !== 'status') delete applied.status;
     const force = query.get('force') === 'true';
     const { object, conflicts } = serverSideApply(stored, applied, manager, { force });
     if (conflicts.length && !force) throw applyConflict(conflicts, apiVersionOf(rt));
@@ -589,7 +593,9 @@ async function patch(
       next = applyStrategicMergePatch(current, body, rt.kind);
     }
   } catch (err) {
-    if (err instanceof PatchError) throw new ApiError(422, 'Invalid', err.message);
+    if (err instanceof PatchError) {
+      throw new ApiError(err.code, err.code === 400 ? 'BadRequest' : err.code === 415 ? 'UnsupportedMediaType' : 'Invalid', err.message);
+    }
     throw err;
   }
   const obj = checkObject(next, rt, query, dummyHeaders);
