@@ -144,6 +144,11 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
+/** Kinds with a spec count its changes in `metadata.generation`; ConfigMaps, Secrets and Namespaces do not. */
+function tracksGeneration(rt: ResourceType): boolean {
+  return rt.kind !== 'Namespace' && (rt.topLevelFields ?? []).includes('spec');
+}
+
 /** Everything but metadata and status: what bumps `metadata.generation`. */
 function specOf(obj: KubeObject): string {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
@@ -217,7 +222,8 @@ export class ObjectStore {
     for (const key of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const) delete meta[key];
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTime();
-    meta.generation = 1;
+    delete meta.generation;
+    if (tracksGeneration(rt)) meta.generation = 1;
     normalize(rt, obj, undefined);
     if (opts.dryRun) return deepFreeze(obj);
     return this.commit(rt, 'ADDED', obj);
@@ -257,7 +263,8 @@ export class ObjectStore {
     meta.deletionTimestamp = current.metadata.deletionTimestamp;
     if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
     if (current.metadata.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = current.metadata.deletionGracePeriodSeconds;
-    meta.generation = (current.metadata.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
+    delete meta.generation;
+    if (tracksGeneration(rt)) meta.generation = (current.metadata.generation ?? 1) + (specOf(obj) !== specOf(current) ? 1 : 0);
     meta.resourceVersion = current.metadata.resourceVersion;
     this.validate(rt, obj, current);
     normalize(rt, obj, current);
