@@ -1,0 +1,42 @@
+/**
+ * The contract between renderer and main: every call, its argument schema
+ * and its result schema, and every event. The preload, the router, the
+ * renderer's client, the preview bridge and the CLI are all typed from here.
+ */
+import type { z } from 'zod';
+import { appChannels } from './app.js';
+import { FleetChangedEventSchema, fleetChannels } from './fleet.js';
+import { kubeconfigChannels } from './kubeconfig.js';
+import { LabStatusSchema } from './app.js';
+
+export * from './errors.js';
+export * from './app.js';
+export * from './fleet.js';
+export * from './kubeconfig.js';
+
+export const channels = {
+  ...appChannels,
+  ...fleetChannels,
+  ...kubeconfigChannels,
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+/** What the renderer passes (before defaults are applied). */
+export type ArgsIn<C extends Channel> = z.input<Channels[C]['args']>;
+/** What a handler receives (after validation and defaults). */
+export type Args<C extends Channel> = z.output<Channels[C]['args']>;
+export type ResultOf<C extends Channel> = z.output<Channels[C]['result']>;
+
+export const events = {
+  'fleet:changed': FleetChangedEventSchema,
+  'lab:changed': LabStatusSchema,
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
