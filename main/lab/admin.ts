@@ -12,6 +12,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LabFleet } from './fleet.js';
+import type { FaultState } from './apiserver.js';
 import type { LabUser } from './cluster.js';
 
 export interface AdminEndpoint {
@@ -21,6 +22,8 @@ export interface AdminEndpoint {
 }
 
 const USERS: LabUser['id'][] = ['admin', 'admin-cert', 'viewer'];
+type FailureStatus = FaultState['failureStatus'];
+const FAILURE_STATUSES: FailureStatus[] = [429, 500, 503];
 
 export async function startAdminEndpoint(fleet: LabFleet, port = 0): Promise<AdminEndpoint> {
   const token = randomBytes(24).toString('base64url');
@@ -66,7 +69,11 @@ async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res:
     reply(res, 200, fleet.clusters.map((c) => ({ name: c.name, url: c.apiUrl, up: c.up })));
     return;
   }
-  const cluster = fleet.cluster(parts[1]);
+  const cluster = fleet.clusters.find((c) => c.name === parts[1]);
+  if (!cluster) {
+    reply(res, 404, { error: `no cluster named ${parts[1]} in this lab fleet (it has ${fleet.clusters.map((c) => c.name).join(', ')})` });
+    return;
+  }
   const user = () => {
     if (!USERS.includes(body.user as LabUser['id'])) throw new Error(`user must be one of ${USERS.join(', ')}`);
     return body.user as LabUser['id'];
@@ -90,9 +97,12 @@ async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res:
     case 'latency':
       cluster.setLatency(Number(body.ms ?? 0));
       break;
-    case 'failures':
-      cluster.failRequests(Number(body.rate ?? 0), (body.status as 500 | 503 | 429 | undefined) ?? 503, Number(body.retryAfterSeconds ?? 1));
+    case 'failures': {
+      const status = Number(body.status ?? 503);
+      if (!FAILURE_STATUSES.includes(status as FailureStatus)) throw new Error(`status must be one of ${FAILURE_STATUSES.join(', ')}`);
+      cluster.failRequests(Number(body.rate ?? 0), status as FailureStatus, Number(body.retryAfterSeconds ?? 1));
       break;
+    }
     case 'expire':
       cluster.expireCredentials(user());
       break;

@@ -3,7 +3,7 @@
  * (`npm run lab -- fault …`) inflicts a fault on a running one through its
  * admin endpoint.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,7 @@ const USAGE = `Usage:
   npm run lab -- [--clusters N] [--kubeconfig FILE] [--data-dir DIR] [--empty] [--admin-port PORT]
       Starts clusters cluster-1 … cluster-N (default 3) on 127.0.0.1 and writes a
       kubeconfig with one context per cluster. Runs until Ctrl-C.
-  npm run lab -- fault ACTION CLUSTER [key=value …] [--admin-file FILE]
+  npm run lab -- fault ACTION CLUSTER [key=value …] [--kubeconfig FILE | --admin-file FILE]
       ACTION: stop | start | cut-watches | compact | reset | latency ms=500 |
               failures rate=0.5 status=503 retryAfterSeconds=2 | expire user=viewer |
               deny user=viewer verb=list resource=secrets`;
@@ -27,7 +27,7 @@ function defaultKubeconfig(): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'fault') return fault(argv.slice(1));
-  const { values } = parseArgs({
+  const { values } = explained(() => parseArgs({
     args: argv,
     options: {
       clusters: { type: 'string', default: '3' },
@@ -37,7 +37,7 @@ async function main(argv: string[]): Promise<void> {
       'admin-port': { type: 'string', default: '0' },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+  }));
   if (values.help) {
     console.log(USAGE);
     return;
@@ -46,16 +46,23 @@ async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTERS) {
     throw new Error(`--clusters must be a whole number from 1 to ${MAX_CLUSTERS} (got "${values.clusters}")`);
   }
+  const adminPort = Number(values['admin-port']);
+  if (!Number.isInteger(adminPort) || adminPort < 0 || adminPort > 65535) {
+    throw new Error(`--admin-port must be a port number from 0 (any free port) to 65535 (got "${values['admin-port']}")`);
+  }
   const dataDir = values['data-dir'] ? resolve(values['data-dir']) : undefined;
   const kubeconfigPath = resolve(values.kubeconfig ?? (dataDir ? join(dataDir, 'kubeconfig') : defaultKubeconfig()));
   mkdirSync(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
 
   const started = Date.now();
   const fleet = await startLabFleet({ clusters: count, dataDir, kubeconfigPath, empty: values.empty });
-  const admin = await startAdminEndpoint(fleet, Number(values['admin-port']));
+  const admin = await startAdminEndpoint(fleet, adminPort);
   const adminFile = `${kubeconfigPath}.admin.json`;
   await writeFileAtomic(adminFile, JSON.stringify({ url: admin.url, token: admin.token }));
 
+  for (const s of fleet.setAside) {
+    console.error(`Warning: ${s.path} could not be read (${s.reason}); it is kept as ${s.movedTo} and ${s.cluster} started afresh.`);
+  }
   console.log(`Lab fleet: ${fleet.clusters.length} clusters up in ${((Date.now() - started) / 1000).toFixed(1)} s${dataDir ? `, state in ${dataDir}` : ' (in memory)'}`);
   for (const c of fleet.clusters.slice(0, 5)) console.log(`  ${c.name.padEnd(12)} ${c.apiUrl}   K10 ingress ${c.k10IngressUrl}`);
   if (fleet.clusters.length > 5) console.log(`  … and ${fleet.clusters.length - 5} more`);
@@ -66,25 +73,43 @@ async function main(argv: string[]): Promise<void> {
   console.log(`Faults: npm run lab -- fault stop ${fleet.clusters[0].name}   (admin endpoint ${admin.url}, token in ${adminFile})`);
   console.log('Press Ctrl-C to stop.');
 
+  // Ctrl-C reaches every process of the terminal's group, and tsx passes it on too:
+  // a second SIGINT is the same request, not a more urgent one.
   let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping the lab fleet…');
-    await admin.close();
-    await fleet.stop();
+    try {
+      rmSync(adminFile, { force: true }); // `fault` should not find a fleet that is going away
+      await admin.close();
+      await fleet.stop();
+    } catch (err) {
+      console.error(`lab: the fleet did not stop cleanly: ${(err as Error).message}`);
+      process.exit(1);
+    }
+    console.log('Lab fleet stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
 }
 
+/** Runs parseArgs, its errors (unknown option, missing value) followed by the usage. */
+function explained<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${USAGE}`);
+  }
+}
+
 async function fault(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = explained(() => parseArgs({
     args: argv,
     allowPositionals: true,
     options: { 'admin-file': { type: 'string' }, kubeconfig: { type: 'string' } },
-  });
+  }));
   const [action, cluster, ...pairs] = positionals;
   if (!action || !cluster) throw new Error(`fault needs an ACTION and a CLUSTER\n${USAGE}`);
   const adminFile = values['admin-file'] ?? `${resolve(values.kubeconfig ?? defaultKubeconfig())}.admin.json`;
@@ -96,17 +121,32 @@ async function fault(argv: string[]): Promise<void> {
   }
   const body: Record<string, unknown> = {};
   for (const pair of pairs) {
-    const [key, value] = pair.split('=', 2);
-    if (value === undefined) throw new Error(`expected key=value, got "${pair}"`);
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`expected key=value, got "${pair}"`);
+    const [key, value] = [pair.slice(0, eq), pair.slice(eq + 1)];
     body[key] = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   }
-  const res = await fetch(`${admin.url}/clusters/${encodeURIComponent(cluster)}/${action}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  let res: Response;
+  try {
+    res = await fetch(`${admin.url}/clusters/${encodeURIComponent(cluster)}/${encodeURIComponent(action)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (err) {
+    const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+    throw new Error(`the lab fleet's admin endpoint ${admin.url} does not answer (${cause}); is the fleet still running?`);
+  }
   const text = await res.text();
-  if (!res.ok) throw new Error(`the lab fleet refused: ${text}`);
+  if (!res.ok) {
+    let reason = text;
+    try {
+      reason = (JSON.parse(text) as { error?: string }).error ?? text;
+    } catch {
+      // not JSON: show it as it came
+    }
+    throw new Error(`the lab fleet refused (HTTP ${res.status}): ${reason}`);
+  }
   console.log(text);
 }
 

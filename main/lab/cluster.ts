@@ -85,6 +85,7 @@ export class LabCluster implements K10Host {
   private readonly events = new EventEmitter();
   private k10Handler: K10Handler | undefined;
   private listening = false;
+  private transition: Promise<void> = Promise.resolve();
 
   constructor(
     readonly state: LabClusterState,
@@ -153,10 +154,33 @@ export class LabCluster implements K10Host {
   }
 
   /** Listens on the cluster's port (a new one the first time). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    return this.serialized(() => this.listen());
+  }
+
+  /** Stops listening and drops every connection: clients see connection refused. */
+  stop(): Promise<void> {
+    return this.serialized(() => this.close());
+  }
+
+  /** Starts and stops run one after another, whoever asks (a test, the admin endpoint). */
+  private serialized(step: () => Promise<void>): Promise<void> {
+    const next = this.transition.then(step, step);
+    this.transition = next.catch(() => undefined);
+    return next;
+  }
+
+  private async listen(): Promise<void> {
     if (this.listening) return;
     await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error) => reject(err);
+      const onError = (err: NodeJS.ErrnoException) => {
+        // A cluster that had a port keeps it (kubeconfigs name it): say so rather than move.
+        reject(
+          err.code === 'EADDRINUSE' && this.state.port
+            ? new Error(`cluster ${this.name} cannot listen on 127.0.0.1:${this.state.port}, its port before the restart: another program uses it now`)
+            : err,
+        );
+      };
       this.server.once('error', onError);
       this.server.listen(this.state.port, '127.0.0.1', () => {
         this.server.off('error', onError);
@@ -169,8 +193,7 @@ export class LabCluster implements K10Host {
     this.events.emit('up', true);
   }
 
-  /** Stops listening and drops every connection: clients see connection refused. */
-  async stop(): Promise<void> {
+  private async close(): Promise<void> {
     if (!this.listening) return;
     this.listening = false;
     this.events.emit('up', false);
@@ -188,12 +211,14 @@ export class LabCluster implements K10Host {
 
   /** Every request waits this long before it is served. */
   setLatency(ms: number): void {
-    this.faults.latencyMs = Math.max(0, ms);
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new Error(`latency must be a number of milliseconds, 0 or more (got ${ms})`);
+    this.faults.latencyMs = ms;
   }
 
   /** A fraction of API requests fail with this status (429 and 503 carry Retry-After). */
   failRequests(rate: number, status: FaultState['failureStatus'] = 503, retryAfterSeconds = 1): void {
     if (!(rate >= 0 && rate <= 1)) throw new Error(`failure rate must be between 0 and 1 (got ${rate})`);
+    if (!(Number.isFinite(retryAfterSeconds) && retryAfterSeconds >= 0)) throw new Error(`retryAfterSeconds must be 0 or more (got ${retryAfterSeconds})`);
     Object.assign(this.faults, { failureRate: rate, failureStatus: status, retryAfterSeconds });
   }
 

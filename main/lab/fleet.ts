@@ -8,7 +8,7 @@
  * back on the next start, so a restarted fleet is the same fleet.
  */
 import { mkdir, readFile, readdir, rename, open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { attachK10, type K10Instance, type K10Options } from './kasten/index.js';
 import { seedK10 } from './kasten/seed.js';
 import { LabCluster, newClusterState, type LabClusterState } from './cluster.js';
@@ -31,8 +31,19 @@ export interface LabFleetOptions {
   persistDelayMs?: number;
 }
 
+/** A state file that could not be read: kept aside under another name, never overwritten. */
+export interface SetAsideState {
+  /** The cluster the file was for (from its name). */
+  cluster: string;
+  path: string;
+  movedTo: string;
+  reason: string;
+}
+
 export interface LabFleet {
   readonly clusters: readonly LabCluster[];
+  /** State files found unreadable at start and moved aside; those clusters started afresh. */
+  readonly setAside: readonly SetAsideState[];
   cluster(name: string): LabCluster;
   /** The kubeconfig (YAML) with one context per cluster. */
   kubeconfig(): string;
@@ -48,7 +59,12 @@ export interface LabFleet {
 const STATE_VERSION = 1;
 
 export function clusterNames(clusters: number | string[]): string[] {
-  if (Array.isArray(clusters)) return clusters;
+  if (Array.isArray(clusters)) {
+    if (!clusters.length) throw new Error('a lab fleet needs at least one cluster');
+    const twice = clusters.find((n, i) => clusters.indexOf(n) !== i);
+    if (twice !== undefined) throw new Error(`the cluster name ${twice} is given twice`);
+    return clusters;
+  }
   if (!Number.isInteger(clusters) || clusters < 1) throw new Error(`--clusters must be a whole number of at least 1 (got ${clusters})`);
   return Array.from({ length: clusters }, (_, i) => `cluster-${i + 1}`);
 }
@@ -57,7 +73,8 @@ export async function startLabFleet(opts: LabFleetOptions): Promise<LabFleet> {
   const names = clusterNames(opts.clusters);
   const stateDir = opts.dataDir ? join(opts.dataDir, 'clusters') : undefined;
   if (stateDir) await mkdir(stateDir, { recursive: true, mode: 0o700 });
-  const saved = stateDir ? await readSavedStates(stateDir) : new Map<string, LabClusterState>();
+  const setAside: SetAsideState[] = [];
+  const saved = stateDir ? await readSavedStates(stateDir, setAside) : new Map<string, LabClusterState>();
 
   const clusters: LabCluster[] = [];
   const k10s = new Map<LabCluster, K10Instance>();
@@ -73,18 +90,17 @@ export async function startLabFleet(opts: LabFleetOptions): Promise<LabFleet> {
     return cluster;
   }
 
-  // Credentials first (CPU), then listeners: both in parallel across clusters.
+  // Credentials first (CPU), then listeners: both in parallel across clusters. Clusters
+  // coming back take their old ports before new ones are handed ephemeral ports, which
+  // could otherwise be one of those.
   const created = await Promise.all(names.map((n) => bring(n, saved.get(n))));
   clusters.push(...created);
-  await Promise.all(clusters.map((c) => c.start()));
-  for (const c of clusters) k10s.set(c, attachK10(c, network, opts.k10));
-  if (stateDir) {
-    for (const c of clusters) {
-      const p = new Persister(c, join(stateDir, `${fileSafe(c.name)}.json`), opts.persistDelayMs ?? 200);
-      writers.set(c, p);
-      p.schedule(); // ports and new credentials are state too
-    }
-  }
+  const stopAll = async () => {
+    for (const k of k10s.values()) k.stop();
+    await Promise.all(clusters.map((c) => c.stop()));
+    await Promise.all([...writers.values()].map((w) => w.flush()));
+    for (const w of writers.values()) w.close();
+  };
 
   const kubeconfig = () =>
     serializeKubeconfig(
@@ -104,12 +120,32 @@ export async function startLabFleet(opts: LabFleetOptions): Promise<LabFleet> {
     );
   const kubeconfigPath = opts.kubeconfigPath ?? (opts.dataDir ? join(opts.dataDir, 'kubeconfig') : undefined);
   const writeKubeconfig = async () => {
-    if (kubeconfigPath) await writeFileAtomic(kubeconfigPath, kubeconfig());
+    if (!kubeconfigPath) return;
+    await mkdir(dirname(kubeconfigPath), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(kubeconfigPath, kubeconfig());
   };
-  await writeKubeconfig();
 
+  try {
+    await Promise.all(clusters.filter((c) => c.port !== 0).map((c) => c.start()));
+    await Promise.all(clusters.map((c) => c.start()));
+    for (const c of clusters) k10s.set(c, attachK10(c, network, opts.k10));
+    if (stateDir) {
+      for (const c of clusters) {
+        const p = new Persister(c, join(stateDir, `${fileSafe(c.name)}.json`), opts.persistDelayMs ?? 200);
+        writers.set(c, p);
+        p.schedule(); // ports and new credentials are state too
+      }
+    }
+    await writeKubeconfig();
+  } catch (err) {
+    await stopAll().catch(() => undefined); // leave no listener, timer or half-started K10 behind
+    throw err;
+  }
+
+  let adding: Promise<unknown> = Promise.resolve();
   const fleet: LabFleet = {
     clusters,
+    setAside,
     kubeconfigPath,
     kubeconfig,
     cluster(name) {
@@ -117,30 +153,30 @@ export async function startLabFleet(opts: LabFleetOptions): Promise<LabFleet> {
       if (!c) throw new Error(`no cluster named ${name} in this lab fleet`);
       return c;
     },
-    async addCluster(name) {
-      const chosen = name ?? nextName(clusters.map((c) => c.name));
-      if (clusters.some((c) => c.name === chosen)) throw new Error(`the lab fleet already has a cluster named ${chosen}`);
-      const c = await bring(chosen, undefined);
-      clusters.push(c);
-      await c.start();
-      k10s.set(c, attachK10(c, network, opts.k10));
-      if (stateDir) {
-        const p = new Persister(c, join(stateDir, `${fileSafe(c.name)}.json`), opts.persistDelayMs ?? 200);
-        writers.set(c, p);
-        p.schedule();
-      }
-      await writeKubeconfig();
-      return c;
+    addCluster(name) {
+      // One at a time, so that two unnamed additions do not pick the same next name.
+      const added = adding.then(async () => {
+        const chosen = name ?? nextName(clusters.map((c) => c.name));
+        if (clusters.some((c) => c.name === chosen)) throw new Error(`the lab fleet already has a cluster named ${chosen}`);
+        const c = await bring(chosen, undefined);
+        await c.start();
+        clusters.push(c);
+        k10s.set(c, attachK10(c, network, opts.k10));
+        if (stateDir) {
+          const p = new Persister(c, join(stateDir, `${fileSafe(c.name)}.json`), opts.persistDelayMs ?? 200);
+          writers.set(c, p);
+          p.schedule();
+        }
+        await writeKubeconfig();
+        return c;
+      });
+      adding = added.catch(() => undefined);
+      return added;
     },
     async flush() {
       await Promise.all([...writers.values()].map((w) => w.flush()));
     },
-    async stop() {
-      for (const k of k10s.values()) k.stop();
-      await Promise.all(clusters.map((c) => c.stop()));
-      await fleet.flush();
-      for (const w of writers.values()) w.close();
-    },
+    stop: stopAll,
   };
   return fleet;
 }
@@ -155,30 +191,67 @@ function fileSafe(name: string): string {
   return name.replace(/[^a-z0-9.-]/gi, '_');
 }
 
-async function readSavedStates(dir: string): Promise<Map<string, LabClusterState>> {
+/**
+ * Reads every cluster state in `dir`. A file that is not a readable state is
+ * renamed aside (`<file>.unreadable-<time>`) and listed in `setAside`, so that
+ * nothing overwrites it; a state of another version stops the start instead,
+ * since a newer Flotilla may have written it. Temp files are leftovers of
+ * writes that never finished (the rename is the commit) and are removed.
+ */
+async function readSavedStates(dir: string, setAside: SetAsideState[]): Promise<Map<string, LabClusterState>> {
   const states = new Map<string, LabClusterState>();
-  for (const file of await readdir(dir)) {
-    if (!file.endsWith('.json')) continue;
+  for (const file of (await readdir(dir)).sort()) {
     const path = join(dir, file);
-    const text = await readFile(path, 'utf8');
-    let parsed: { version?: number; cluster?: LabClusterState };
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Keep the unreadable file aside rather than overwrite it with a new cluster.
-      await rename(path, `${path}.corrupt-${Date.now()}`);
-      process.emitWarning(`lab fleet: ${path} could not be read; moved aside, the cluster starts afresh`);
+    if (file.endsWith('.tmp')) {
+      await rm(path, { force: true });
       continue;
     }
-    if (parsed.version !== STATE_VERSION || !parsed.cluster?.name) {
-      throw new Error(`${path} is not a lab cluster state of version ${STATE_VERSION}; move it away or use another --data-dir`);
+    if (!file.endsWith('.json')) continue;
+    const text = await readFile(path, 'utf8');
+    let parsed: { version?: unknown; cluster?: unknown };
+    let problem: string | undefined;
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+      if (parsed?.version === STATE_VERSION) problem = stateProblem(parsed.cluster);
+      else if (parsed && typeof parsed === 'object' && typeof parsed.version === 'number') {
+        throw new StateVersionError(`${path} is a lab cluster state of version ${parsed.version}, not ${STATE_VERSION}; move it away or use another --data-dir`);
+      } else problem = 'it has no state version';
+    } catch (err) {
+      if (err instanceof StateVersionError) throw err;
+      problem = `it is not JSON (${(err as Error).message})`;
+      parsed = {};
     }
-    states.set(parsed.cluster.name, parsed.cluster);
+    if (problem) {
+      const movedTo = `${path}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, movedTo);
+      const entry = { cluster: file.slice(0, -'.json'.length), path, movedTo, reason: problem };
+      setAside.push(entry);
+      process.emitWarning(`lab fleet: ${path} could not be read (${problem}); kept as ${movedTo}, and cluster ${entry.cluster} starts afresh`);
+      continue;
+    }
+    const state = parsed.cluster as LabClusterState;
+    states.set(state.name, state);
   }
   return states;
 }
 
-/** temp file, fsync, rename: a crash leaves the old file or the new one, never half of one. */
+class StateVersionError extends Error {}
+
+/** What makes a parsed state unusable, if anything. */
+function stateProblem(value: unknown): string | undefined {
+  const s = value as Partial<LabClusterState> | undefined;
+  if (!s || typeof s !== 'object') return 'it holds no cluster';
+  if (typeof s.name !== 'string' || !s.name) return 'the cluster has no name';
+  if (!Number.isInteger(s.port) || s.port! < 0 || s.port! > 65535) return 'the cluster has no valid port';
+  for (const pair of ['ca', 'serving'] as const) {
+    if (typeof s[pair]?.certPem !== 'string' || typeof s[pair]?.keyPem !== 'string') return `the cluster's ${pair} certificate is missing`;
+  }
+  if (!Array.isArray(s.users) || !s.users.length) return 'the cluster has no users';
+  if (s.store !== undefined && (!Number.isInteger(s.store.resourceVersion) || !Array.isArray(s.store.objects))) return 'the object store is damaged';
+  return undefined;
+}
+
+/** Temp file (0600), fsync, rename: a crash leaves the old file or the new one, never half of one. */
 export async function writeFileAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   const handle = await open(tmp, 'w', 0o600);
@@ -193,6 +266,20 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/** Makes a rename durable. Best effort: some platforms cannot open a directory. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Windows and some file systems: the rename is as durable as it gets.
+  } finally {
+    await handle?.close();
   }
 }
 
