@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { KeychainStatus, Settings } from '../../shared/contract/index.js';
+import { appHandlers, type AppHandlerDeps, type SettingsState } from '../../main/app-handlers.js';
+import { createRouter } from '../../main/ipc/router.js';
+
+const ctx = { transport: 'test' } as const;
+const defaults: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } };
+
+function fakeState(problem?: string): SettingsState & { writes: number } {
+  let current = { settings: structuredClone(defaults) };
+  return {
+    problem,
+    writes: 0,
+    get: () => current,
+    async update(fn) {
+      const draft = structuredClone(current);
+      fn(draft);
+      current = draft;
+      this.writes++;
+    },
+  };
+}
+
+function setup(overrides: Partial<AppHandlerDeps> = {}) {
+  const opened: string[] = [];
+  let probes = 0;
+  const state = fakeState(overrides.state?.problem);
+  const deps: AppHandlerDeps = {
+    shell: 'preview',
+    version: '1.2.3',
+    platform: 'linux',
+    state,
+    keychainStatus: async (): Promise<KeychainStatus> => {
+      probes++;
+      return { available: true, backend: 'memory' };
+    },
+    openExternal: async (url) => void opened.push(url),
+    ...overrides,
+  };
+  const router = createRouter({ validateOutputs: true });
+  router.register(appHandlers(deps));
+  return { router, opened, state: deps.state as ReturnType<typeof fakeState>, probes: () => probes };
+}
+
+describe('app:info', () => {
+  it('says what Flotilla runs on and whether the keychain works', async () => {
+    const { router } = setup();
+    expect(await router.call('app:info', {}, ctx)).toEqual({
+      ok: true,
+      result: { version: '1.2.3', platform: 'linux', shell: 'preview', keychain: { available: true, backend: 'memory' } },
+    });
+  });
+
+  it('reports a state file that was set aside', async () => {
+    const { router } = setup({ state: fakeState('moved to flotilla-state.json.corrupt-1') });
+    const r = await router.invoke('app:info', {}, ctx);
+    expect(r.ok && r.result.stateProblem).toBe('moved to flotilla-state.json.corrupt-1');
+  });
+
+  it('probes a working keychain once, and a broken one again on every call (so a fix shows up)', async () => {
+    const working = setup();
+    await working.router.call('app:info', {}, ctx);
+    await working.router.call('app:info', {}, ctx);
+    expect(working.probes()).toBe(1);
+
+    let probes = 0;
+    const broken = setup({
+      keychainStatus: async () => {
+        probes++;
+        return { available: false, backend: 'Secret Service', problem: 'No Secret Service: install gnome-keyring.' };
+      },
+    });
+    const r = await broken.router.invoke('app:info', {}, ctx);
+    expect(r.ok && r.result.keychain).toEqual({ available: false, backend: 'Secret Service', problem: 'No Secret Service: install gnome-keyring.' });
+    await broken.router.call('app:info', {}, ctx);
+    expect(probes).toBe(2);
+  });
+});
+
+describe('settings', () => {
+  it('saves what the user chose and returns it', async () => {
+    const { router, state } = setup();
+    const chosen: Settings = { fleet: { sort: { column: 'latency', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'] } };
+    expect(await router.call('settings:set', { settings: chosen }, ctx)).toEqual({ ok: true, result: chosen });
+    expect(await router.call('settings:get', {}, ctx)).toEqual({ ok: true, result: chosen });
+    expect(state.writes).toBe(1);
+  });
+});
+
+describe('app:open-external', () => {
+  it('opens a web link in the system browser, normalised', async () => {
+    const { router, opened } = setup();
+    expect(await router.call('app:open-external', { url: 'HTTPS://docs.kasten.io/latest' }, ctx)).toEqual({ ok: true, result: null });
+    expect(opened).toEqual(['https://docs.kasten.io/latest']);
+  });
+
+  it('refuses anything but a plain http(s) link, saying why', async () => {
+    const { router, opened } = setup();
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@example.com', 'smb://host/share']) {
+      const r = await router.call('app:open-external', { url }, ctx);
+      expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS', message: expect.stringMatching(/^Flotilla did not open that link: /) } });
+    }
+    expect(opened).toEqual([]);
+  });
+
+  it('in preview, where there is no system browser to call, tells the user to open the link', async () => {
+    const { router } = setup({ openExternal: undefined });
+    const r = await router.call('app:open-external', { url: 'https://docs.kasten.io/' }, ctx);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringContaining('https://docs.kasten.io/') } });
+  });
+
+  it('explains when the system has no browser to open it with', async () => {
+    const { router } = setup({
+      openExternal: async () => {
+        throw new Error('No application is registered as handling this file');
+      },
+    });
+    const r = await router.call('app:open-external', { url: 'https://docs.kasten.io/' }, ctx);
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: expect.stringContaining('Copy the link') } });
+  });
+});
