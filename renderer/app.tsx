@@ -1,0 +1,44 @@
+/**
+ * The window's content: header, lab banner, messages, and one screen at a
+ * time. Starts the store (subscribe to events first, then load, so no
+ * change between the two is missed).
+ */
+import { useEffect } from 'react';
+import { AppHeader } from './components/app-header.js';
+import { Notices } from './components/notices.js';
+import { Spinner } from './components/spinner.js';
+import { FleetScreen } from './features/fleet/fleet-screen.js';
+import { ImportWizard } from './features/import/import-wizard.js';
+import { LabBanner } from './features/lab/lab-banner.js';
+import { WelcomeScreen } from './features/welcome/welcome-screen.js';
+import { useAppStore } from './store/store.js';
+
+export function App() {
+  const screen = useAppStore((s) => s.screen);
+  const boot = useAppStore((s) => s.boot);
+  const subscribe = useAppStore((s) => s.subscribe);
+
+  useEffect(() => {
+    const unsubscribe = subscribe();
+    void boot();
+    return unsubscribe;
+  }, [boot, subscribe]);
+
+  return (
+    <div className="app" data-screen={screen}>
+      <AppHeader />
+      <LabBanner />
+      <Notices />
+      <main className="app-main">
+        {screen === 'loading' && (
+          <div className="loading" data-testid="loading">
+            <Spinner label="Loading" />
+          </div>
+        )}
+        {screen === 'welcome' && <WelcomeScreen />}
+        {screen === 'fleet' && <FleetScreen />}
+        {screen === 'import' && <ImportWizard />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/** The small pieces a fleet row and the detail panel show: role, join state, reachability, actions, labels. */
+import type { ClusterRole, FleetRow } from '../../../shared/contract/index.js';
+import { formatCount, formatLatency } from '../../format.js';
+
+const ROLE_LABELS: Record<ClusterRole, string> = {
+  primary: 'Primary',
+  secondary: 'Secondary',
+  standalone: 'Standalone',
+  unknown: 'Unknown',
+};
+
+export function RoleBadge({ role, primaryName }: { role: ClusterRole; primaryName?: string }) {
+  return (
+    <span className={`role role--${role}`} title={primaryName ? `Secondary of ${primaryName}` : undefined}>
+      {ROLE_LABELS[role]}
+    </span>
+  );
+}
+
+export const ROLE_FILTER_LABELS = ROLE_LABELS;
+
+const JOIN_LABELS: Record<FleetRow['joinState'], string> = {
+  none: '—',
+  joining: 'Joining',
+  joined: 'Joined',
+  rejected: 'Rejected',
+  unknown: 'Unknown',
+};
+
+export function JoinStateText({ row }: { row: FleetRow }) {
+  return (
+    <span className={`join join--${row.joinState}`} title={row.joinMessage}>
+      {JOIN_LABELS[row.joinState]}
+    </span>
+  );
+}
+
+export function Reachability({ reachability }: { reachability: FleetRow['reachability'] }) {
+  const text =
+    reachability.state === 'reachable'
+      ? formatLatency(reachability.latencyMs) || 'Reachable'
+      : reachability.state === 'unreachable'
+        ? 'Unreachable'
+        : 'Checking…';
+  return (
+    <span className={`reach reach--${reachability.state}`}>
+      <span className="reach-dot" aria-hidden="true" />
+      <span className="visually-hidden">{reachability.state === 'reachable' ? 'Reachable, ' : ''}</span>
+      {text}
+    </span>
+  );
+}
+
+export function ActionsCount({ counts }: { counts: FleetRow['counts'] }) {
+  const failed = counts.failedActions24h ?? 0;
+  return (
+    <span className="actions-count">
+      {formatCount(counts.actions)}
+      {failed > 0 && (
+        <span className="failed-pill" title={`${failed} failed in the last 24 hours`} data-testid="failed-actions">
+          {failed} failed
+        </span>
+      )}
+    </span>
+  );
+}
+
+export function LabelChips({ labels, limit }: { labels: Record<string, string>; limit?: number }) {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return <span className="muted">—</span>;
+  const shown = limit === undefined ? keys : keys.slice(0, limit);
+  return (
+    <span className="labels">
+      {shown.map((k) => (
+        <span key={k} className="label-chip">
+          {labels[k] === '' ? k : `${k}=${labels[k]}`}
+        </span>
+      ))}
+      {shown.length < keys.length && <span className="muted">+{keys.length - shown.length}</span>}
+    </span>
+  );
+}

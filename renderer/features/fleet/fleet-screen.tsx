@@ -1,0 +1,89 @@
+/**
+ * The fleet view: summary, toolbar, the virtualized table and the detail
+ * panel of the current cluster. Filtering and sorting run here, over the
+ * store's rows, deferred so typing in the search box stays responsive.
+ */
+import { useDeferredValue, useMemo, useState } from 'react';
+import { ImportIcon } from '../../components/icons.js';
+import { useAppStore } from '../../store/store.js';
+import { LabStartForm } from '../lab/lab-start-form.js';
+import { ClusterDetail } from './cluster-detail.js';
+import { FleetSummary } from './fleet-summary.js';
+import { FleetTable } from './fleet-table.js';
+import { FleetToolbar } from './fleet-toolbar.js';
+import { visibleFleetRows } from './fleet-model.js';
+import { RemoveClustersDialog } from './remove-clusters-dialog.js';
+
+export function FleetScreen() {
+  const rowsById = useAppStore((s) => s.rowsById);
+  const search = useDeferredValue(useAppStore((s) => s.search));
+  const roleFilter = useAppStore((s) => s.roleFilter);
+  const stateFilter = useAppStore((s) => s.stateFilter);
+  const sort = useAppStore((s) => s.sort);
+  const hasSelection = useAppStore((s) => s.selectedId !== null && s.selectedId in s.rowsById);
+  const [removeIds, setRemoveIds] = useState<string[] | null>(null);
+
+  const total = Object.keys(rowsById).length;
+  const { rows, searchProblem } = useMemo(
+    () => visibleFleetRows(rowsById, { search, roles: roleFilter, state: stateFilter }, sort),
+    [rowsById, search, roleFilter, stateFilter, sort],
+  );
+
+  return (
+    <div className="fleet" data-testid="fleet-screen">
+      <FleetSummary />
+      {total === 0 ? (
+        <EmptyFleet />
+      ) : (
+        <>
+          <FleetToolbar shown={rows.length} total={total} searchProblem={searchProblem} onRequestRemove={setRemoveIds} />
+          <div className={hasSelection ? 'fleet-content has-detail' : 'fleet-content'}>
+            <FleetTable rows={rows} onRequestRemove={setRemoveIds} />
+            {rows.length === 0 && <NoMatches />}
+            {hasSelection && <ClusterDetail onRequestRemove={setRemoveIds} />}
+          </div>
+        </>
+      )}
+      <RemoveClustersDialog ids={removeIds} onClose={() => setRemoveIds(null)} />
+    </div>
+  );
+}
+
+function NoMatches() {
+  const setSearch = useAppStore((s) => s.setSearch);
+  const clearRoleFilter = useAppStore((s) => s.clearRoleFilter);
+  const setStateFilter = useAppStore((s) => s.setStateFilter);
+  return (
+    <div className="no-matches" data-testid="no-matches">
+      <p>No cluster matches the search and filters.</p>
+      <button
+        type="button"
+        className="btn btn-small"
+        onClick={() => {
+          setSearch('');
+          clearRoleFilter();
+          setStateFilter('all');
+        }}
+      >
+        Clear search and filters
+      </button>
+    </div>
+  );
+}
+
+function EmptyFleet() {
+  const openImport = useAppStore((s) => s.openImport);
+  return (
+    <div className="empty-state" data-testid="empty-fleet">
+      <h2>No clusters</h2>
+      <p>Import kubeconfigs, or open a lab fleet to try Flotilla on emulated clusters.</p>
+      <div className="empty-actions">
+        <button type="button" className="btn btn-primary" onClick={openImport}>
+          <ImportIcon />
+          Import kubeconfigs
+        </button>
+        <LabStartForm />
+      </div>
+    </div>
+  );
+}

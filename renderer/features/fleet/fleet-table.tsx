@@ -1,0 +1,184 @@
+/**
+ * The fleet as a virtualized grid: a sticky header with sort buttons, and
+ * only the rows in view (plus a few) in the DOM, so a thousand clusters
+ * scroll as smoothly as ten. The body keeps the full height so the
+ * scrollbar is honest; the rendered slice is moved into place with a
+ * transform.
+ *
+ * Keyboard: the grid is one tab stop; ↑ ↓ Home End PageUp PageDown move the
+ * current row (shown in the detail panel), Space ticks it, Delete asks to
+ * remove the ticked rows (or the current one), Escape closes the panel.
+ */
+import { useRef, type KeyboardEvent } from 'react';
+import type { FleetRow } from '../../../shared/contract/index.js';
+import { SortIcon } from '../../components/icons.js';
+import { useAppStore } from '../../store/store.js';
+import { FleetTableRow } from './fleet-row.js';
+import { HEADER_HEIGHT, ROW_HEIGHT } from './fleet-geometry.js';
+import { COLUMN_LABELS, FLEET_COLUMNS, type FleetColumnId } from './fleet-model.js';
+import { useVirtualRows } from './use-virtual-rows.js';
+import { scrollTopToReveal } from './virtual-range.js';
+
+const NUMERIC_COLUMNS: ReadonlySet<FleetColumnId> = new Set(['applications', 'policies', 'actions']);
+
+export function rowDomId(id: string): string {
+  return `fleet-row-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+export interface FleetTableProps {
+  rows: readonly FleetRow[];
+  onRequestRemove(ids: string[]): void;
+}
+
+export function FleetTable({ rows, onRequestRemove }: FleetTableProps) {
+  const containerRef = useRef<HTMLDivElement>(null);
+  const selectedId = useAppStore((s) => s.selectedId);
+  const checkedIds = useAppStore((s) => s.checkedIds);
+  const selectCluster = useAppStore((s) => s.selectCluster);
+  const toggleChecked = useAppStore((s) => s.toggleChecked);
+  const { start, end, viewportHeight } = useVirtualRows(containerRef, rows.length, ROW_HEIGHT, HEADER_HEIGHT);
+  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
+
+  /**
+   * Scrolls just enough to show row `index`. Only keyboard moves call it: a
+   * live update that re-sorts the current row elsewhere must not yank the
+   * table away from where the user is looking.
+   */
+  const reveal = (index: number) => {
+    const el = containerRef.current;
+    if (!el) return;
+    const top = scrollTopToReveal(index, el.scrollTop, el.clientHeight - HEADER_HEIGHT, ROW_HEIGHT);
+    if (top !== undefined) el.scrollTop = top;
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.target !== e.currentTarget) return; // keys typed in a checkbox or header button are theirs
+    const page = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
+    const move = (to: number) => {
+      if (rows.length === 0) return;
+      const index = Math.min(rows.length - 1, Math.max(0, to));
+      selectCluster(rows[index]!.id);
+      reveal(index);
+    };
+    const current = selectedIndex;
+    switch (e.key) {
+      case 'ArrowDown':
+        move(current + 1);
+        break;
+      case 'ArrowUp':
+        move(current < 0 ? 0 : current - 1);
+        break;
+      case 'Home':
+        move(0);
+        break;
+      case 'End':
+        move(rows.length - 1);
+        break;
+      case 'PageDown':
+        move(current + page);
+        break;
+      case 'PageUp':
+        move(current - page);
+        break;
+      case ' ':
+        if (selectedId) toggleChecked(selectedId);
+        break;
+      case 'Delete': {
+        const ticked = Object.keys(checkedIds);
+        if (ticked.length > 0) onRequestRemove(ticked);
+        else if (selectedId) onRequestRemove([selectedId]);
+        break;
+      }
+      case 'Escape':
+        selectCluster(null);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  return (
+    <div
+      ref={containerRef}
+      className="fleet-table"
+      role="grid"
+      aria-label="Clusters"
+      aria-rowcount={rows.length + 1}
+      aria-colcount={FLEET_COLUMNS.length + 1}
+      aria-activedescendant={selectedIndex >= start && selectedIndex < end && selectedId ? rowDomId(selectedId) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="fleet-table"
+      data-row-count={rows.length}
+    >
+      <FleetTableHeader rows={rows} />
+      {/* React applies `style` through the CSSOM (element.style), which CSP style-src permits; only style attributes in markup would need 'unsafe-inline'. */}
+      <div role="rowgroup" className="fleet-body" style={{ height: rows.length * ROW_HEIGHT }}>
+        <div className="fleet-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
+          {rows.slice(start, end).map((row, i) => (
+            <FleetTableRow
+              key={row.id}
+              row={row}
+              ariaRowIndex={start + i + 2}
+              domId={rowDomId(row.id)}
+              selected={row.id === selectedId}
+              checked={checkedIds[row.id] === true}
+              onSelect={selectCluster}
+              onToggleChecked={toggleChecked}
+            />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function FleetTableHeader({ rows }: { rows: readonly FleetRow[] }) {
+  const sort = useAppStore((s) => s.sort);
+  const sortBy = useAppStore((s) => s.sortBy);
+  const checkedIds = useAppStore((s) => s.checkedIds);
+  const setChecked = useAppStore((s) => s.setChecked);
+  const allChecked = rows.length > 0 && rows.every((r) => checkedIds[r.id]);
+  const someChecked = !allChecked && rows.some((r) => checkedIds[r.id]);
+
+  return (
+    <div role="rowgroup" className="fleet-head">
+      <div role="row" aria-rowindex={1} className="fleet-row fleet-row--head">
+        <div role="columnheader" className="cell cell-check">
+          <input
+            type="checkbox"
+            checked={allChecked}
+            ref={(el) => {
+              if (el) el.indeterminate = someChecked;
+            }}
+            onChange={(e) => setChecked(rows.map((r) => r.id), e.target.checked)}
+            aria-label="Select every cluster shown"
+            data-testid="check-all"
+          />
+        </div>
+        {FLEET_COLUMNS.map((column) => {
+          const active = sort.column === column;
+          return (
+            <div
+              key={column}
+              role="columnheader"
+              aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+              className={NUMERIC_COLUMNS.has(column) ? 'cell cell-number' : 'cell'}
+            >
+              <button
+                type="button"
+                className={active ? 'sort-button is-active' : 'sort-button'}
+                onClick={() => sortBy(column)}
+                data-testid={`sort-${column}`}
+              >
+                {COLUMN_LABELS[column]}
+                <SortIcon direction={active ? sort.direction : null} />
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

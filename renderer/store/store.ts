@@ -1,0 +1,42 @@
+/**
+ * The renderer's one store, combined from one slice per file. IPC results
+ * enter it only through the slices' actions; components read it with atomic
+ * selectors (or useShallow) through `useAppStore`.
+ *
+ * `createAppStore(api)` builds an independent store around any Api, which is
+ * how unit tests drive the slices against a fake main process.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { windowApi, type Api } from '../api.js';
+import { createAppSlice, type AppSlice } from './app.slice.js';
+import { createLabSlice, type LabSlice } from './lab.slice.js';
+import { createFleetSlice, type FleetSlice } from './fleet.slice.js';
+import { createFleetPrefsSlice, type FleetPrefsSlice } from './fleet-prefs.slice.js';
+import { createImportSlice, type ImportSlice } from './import.slice.js';
+
+export type Store = AppSlice & LabSlice & FleetSlice & FleetPrefsSlice & ImportSlice;
+export type AppStore = StoreApi<Store>;
+
+export function createAppStore(api: Api): AppStore {
+  return createStore<Store>()((...a) => ({
+    ...createAppSlice(api)(...a),
+    ...createLabSlice(api)(...a),
+    ...createFleetSlice(api)(...a),
+    ...createFleetPrefsSlice(api)(...a),
+    ...createImportSlice(api)(...a),
+  }));
+}
+
+/** Puts a store back to the state it was created with (tests, and leaving a lab). */
+export function resetStore(store: AppStore, initial: Store): void {
+  store.setState(initial, true);
+}
+
+/** The app's store, talking to main through window.flotilla. */
+export const appStore = createAppStore(windowApi);
+
+/** Reads the app store; pass an atomic selector, or wrap an object-returning one in useShallow. */
+export function useAppStore<T>(selector: (state: Store) => T): T {
+  return useStore(appStore, selector);
+}
