@@ -1,12 +1,27 @@
 #!/usr/bin/env bash
-# The whole test suite: type checks, then unit and integration tests (vitest).
+# The whole test suite: type checks; unit and integration tests; then the
+# end-to-end tests (the built renderer in Chromium). Everything runs inside a
+# private D-Bus session with an unlocked gnome-keyring, so the tests use the
+# real OS keychain without touching the developer's own.
 # Prints a closing "N passed, N failed" line that CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export KUBECACHEDIR="${KUBECACHEDIR:-$(mktemp -d)}"
+mkdir -p test-results
+rm -f test-results/vitest.json test-results/vitest-e2e.json
 
-npx tsc -b || { echo "type check failed"; echo "0 passed, 1 failed"; exit 1; }
-npx vitest run "$@"
-status=$?
-node build/summarize-tests.mjs test-results/vitest.json || status=1
+fail() { echo "$1"; echo "0 passed, 1 failed"; exit 1; }
+
+npx tsc -b || fail "type check failed"
+npm run --silent build:renderer >/dev/null || fail "renderer build failed"
+
+status=0
+reports=(test-results/vitest.json)
+bash build/with-keychain.sh npx vitest run "$@" || status=1
+# With arguments (a subset of tests) the end-to-end suite is left out.
+if [ "$#" -eq 0 ]; then
+  reports+=(test-results/vitest-e2e.json)
+  bash build/with-keychain.sh npx vitest run --config test/e2e/vitest.config.ts || status=1
+fi
+node build/summarize-tests.mjs "${reports[@]}" || status=1
 exit $status
