@@ -37,7 +37,8 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // An error the server has no reason for (StatusReasonUnknown) carries none: kubectl prints `Error from server: …`.
+      ...(this.reason ? { reason: this.reason } : {}),
       ...(this.details ? { details: this.details } : {}),
       code: this.code,
     };
@@ -77,11 +78,16 @@ export function badRequest(message: string): ApiError {
   return new ApiError(400, 'BadRequest', message);
 }
 
-/** 422 Invalid: `Secret "Bad" is invalid: metadata.name: Invalid value: …`. */
+/**
+ * 422 Invalid: `Secret "Bad" is invalid: metadata.name: Invalid value: …`;
+ * the kind is qualified by its group outside the core group
+ * (`Deployment.apps "Bad" is invalid`), as schema.GroupKind prints it.
+ */
 export function invalid(rt: ResourceType, name: string, causes: Required<Pick<StatusCause, 'field' | 'message'>>[]): ApiError {
   const text = causes.map((c) => `${c.field}: ${c.message}`);
   const joined = text.length === 1 ? text[0] : `[${text.join(', ')}]`;
-  return new ApiError(422, 'Invalid', `${rt.kind} "${name}" is invalid: ${joined}`, {
+  const kind = rt.group ? `${rt.kind}.${rt.group}` : rt.kind;
+  return new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${joined}`, {
     name,
     group: rt.group || undefined,
     kind: rt.kind,

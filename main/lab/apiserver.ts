@@ -12,12 +12,16 @@ import {
   ApiError,
   badRequest,
   internalError,
+  invalid,
   methodNotAllowed,
   notFoundPath,
   tooLarge,
   unauthorized,
 } from './api-error.js';
 import { discoveryResponse } from './discovery.js';
+import { goJsonSyntaxError, jsonKindOf } from './go-json.js';
+import { goTypeError } from './go-types.js';
+import { PROTOBUF_MEDIA_TYPE, ProtobufDecodeError, decodeKubernetesProtobuf } from './protobuf.js';
 import { openApiV2, openApiV3Document, openApiV3Index } from './openapi.js';
 import {
   PatchError,
@@ -27,8 +31,8 @@ import {
   recordUpdateManager,
   serverSideApply,
 } from './patch.js';
-import { Authorizer, forbidden, type Attributes, type UserInfo } from './rbac.js';
-import { apiVersionOf, resourceByPath, type KubeObject, type ResourceType } from './resources.js';
+import { Authorizer, forbidden, type Attributes, type PolicyRule, type UserInfo } from './rbac.js';
+import { apiVersionOf, resourceByKind, resourceByPath, type KubeObject, type ResourceType } from './resources.js';
 import type { ObjectStore, WatchEvent } from './store.js';
 import { toTable, wantsTable } from './table.js';
 import {
@@ -192,6 +196,11 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
         send(res, 201, selfSubjectReview(user));
         return;
       }
+      if (rt.plural === 'selfsubjectrulesreviews') {
+        const body = (await readObject(req, rt, query, res)) as { spec?: { namespace?: string } };
+        send(res, 201, selfSubjectRulesReview(authorizer, user, body.spec?.namespace || undefined));
+        return;
+      }
       if (rt.plural === 'selfsubjectaccessreviews') {
         const body = (await readObject(req, rt, query, res)) as { spec?: Record<string, Record<string, string>> };
         send(res, 201, selfSubjectAccessReview(authorizer, faults, user, body));
@@ -215,14 +224,14 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
       return;
     }
     case 'patch': {
-      const patched = await patch(ctx, req, rt, route, query, manager, dryRun);
+      const patched = await patch(ctx, req, res, rt, route, query, manager, dryRun);
       sendObject(res, patched.created ? 201 : 200, req, rt, query, patched.object);
       return;
     }
     case 'delete': {
-      const options = await readDeleteOptions(req);
+      const options = await readDeleteOptions(req, query);
       const before = store.require(rt, route.namespace, route.name!);
-      const after = store.delete(rt, route.namespace, route.name!, { dryRun, preconditions: options.preconditions });
+      const after = store.delete(rt, route.namespace, route.name!, { dryRun: options.dryRun, preconditions: options.preconditions });
       // Still there (finalizers, or a namespace emptying itself): the object; gone: a Success status.
       if (after.metadata.deletionTimestamp) {
         sendObject(res, 200, req, rt, query, after);
@@ -238,8 +247,9 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
       return;
     }
     case 'deletecollection': {
+      const options = await readDeleteOptions(req, query);
       const { items } = store.list(rt, { namespace: route.namespace, filter: selectorFilter(rt, query) });
-      const deleted = items.map((o) => store.delete(rt, o.metadata.namespace, o.metadata.name!, { dryRun }));
+      const deleted = items.map((o) => store.delete(rt, o.metadata.namespace, o.metadata.name!, { dryRun: options.dryRun }));
       send(res, 200, { kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: store.resourceVersion }, items: deleted });
       return;
     }
@@ -462,15 +472,9 @@ function parseBody(text: string, contentType: string): unknown {
       throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${jsonErrorText(err as Error)}`);
-  }
-}
-
-function jsonErrorText(err: Error): string {
-  return err.message.replace(/^JSON\.parse: /, '').replace(/^Unexpected/, 'invalid character: unexpected');
+  const syntax = goJsonSyntaxError(Buffer.from(text, 'utf8'));
+  if (syntax) throw badRequest(`couldn't get version/kind; json parse error: ${syntax}`);
+  return JSON.parse(text);
 }
 
 /**
@@ -479,33 +483,131 @@ function jsonErrorText(err: Error): string {
  * (the default) drops them with a Warning header, Ignore drops them silently.
  */
 async function readObject(req: IncomingMessage, rt: ResourceType, query: Query, res: ServerResponse): Promise<KubeObject> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  // Built-in kinds are also read as protobuf (kubectl 1.32+ sends its typed requests so); custom resources never are.
+  const accepted = isCustomResource(rt) ? ['application/json', 'application/yaml'] : ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE];
+  if (!accepted.includes(contentType)) {
+    req.resume();
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+  }
   const raw = await readBody(req);
-  const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? 'application/json');
-  return checkObject(body, rt, query, res);
+  return checkObject(decodeObject(raw, contentType, rt), rt, query, res, 'body');
 }
 
-function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerResponse): KubeObject {
+/**
+ * Parses a create/update body as kube-apiserver's decoder does, failing
+ * with its messages: Go's JSON errors, and the frame its transformDecodeError
+ * puts around a body whose kind could not be found.
+ */
+function decodeObject(raw: Buffer, contentType: string, rt: ResourceType): unknown {
+  let body: unknown;
+  if (contentType === PROTOBUF_MEDIA_TYPE) {
+    try {
+      return decodeKubernetesProtobuf(raw, { apiVersion: apiVersionOf(rt), kind: rt.kind });
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw unrecognized(rt, err.message, raw);
+      throw err;
+    }
+  }
+  if (contentType === 'application/yaml') {
+    try {
+      body = parseYaml(raw.toString('utf8'));
+    } catch (err) {
+      throw unrecognized(rt, `error converting YAML to JSON: ${yamlErrorText(err as Error)}`, raw);
+    }
+  } else {
+    const syntax = goJsonSyntaxError(raw);
+    if (syntax) throw unrecognized(rt, `couldn't get version/kind; json parse error: ${syntax}`, raw);
+    body = JSON.parse(raw.toString('utf8'));
+  }
+  if (body === null || body === undefined) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    throw unrecognized(rt, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(body)} into Go value of type ${FIND_KIND}`, raw);
+  }
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const value = (body as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw unrecognized(rt, `couldn't get version/kind; json parse error: json: cannot unmarshal ${jsonKindOf(value)} into Go struct field .${field} of type string`, raw);
+    }
+  }
+  return body;
+}
+
+/** The Go type kube-apiserver first reads a body into, to find its apiVersion and kind. */
+const FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+/** A body whose kind could not be read: `the object provided is unrecognized (must be of type Secret): … ({"apiVersion":"v1","kind":"Se ...)`. */
+function unrecognized(rt: ResourceType, why: string, raw: Buffer): ApiError {
+  return badRequest(`the object provided is unrecognized (must be of type ${rt.kind}): ${why} (${summarizeData(raw)})`);
+}
+
+/** The first 30 bytes of a body, as text when it looks like JSON and in hex otherwise (apimachinery's summarizeData). */
+function summarizeData(raw: Buffer): string {
+  if (!raw.length) return '<empty>';
+  const head = raw.subarray(0, 30);
+  const more = raw.length > 30 ? ' ...' : '';
+  return (raw[0] === 0x7b ? head.toString('utf8') : head.toString('hex')) + more;
+}
+
+/** `yaml: line 3: <what is wrong>`, the shape of go-yaml's messages (the wording is the yaml library's). */
+function yamlErrorText(err: Error & { linePos?: { line: number }[] }): string {
+  const what = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const line = err.linePos?.[0]?.line;
+  return line ? `yaml: line ${line}: ${what}` : `yaml: ${what}`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Where a kind's Go types live inside kube-apiserver: `core.ConfigMap`, `apps.Deployment`, `rbac.Role`. */
+function internalType(rt: ResourceType): string {
+  return `${rt.group ? rt.group.split('.')[0] : 'core'}.${rt.kind}`;
+}
+
+/** Kasten kinds are served by CRDs, which check apiVersion and kind after decoding, not while. */
+const isCustomResource = (rt: ResourceType) => rt.group.includes('.') && !rt.group.endsWith('.k8s.io');
+
+/**
+ * Checks a decoded body (or the result of a patch) against the resource it
+ * is for: an object, of this kind and version, with a metadata object and
+ * no unknown fields (see readObject).
+ */
+function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerResponse, source: 'body' | 'patch'): KubeObject {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the body must be a JSON object`);
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${jsonKindOf(body)} into Go value of type ${internalType(rt)}`);
   }
   const obj = body as KubeObject;
   const want = apiVersionOf(rt);
-  if (obj.kind !== undefined && obj.kind !== rt.kind) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the object's kind "${obj.kind}" does not match this resource (expected "${rt.kind}")`);
+  const apiVersion = obj.apiVersion || want;
+  const kind = obj.kind || rt.kind;
+  if (isCustomResource(rt)) {
+    if (apiVersion !== want) throw badRequest(`the API version in the data (${apiVersion}) does not match the expected API version (${want})`);
+    if (kind !== rt.kind) {
+      const name = typeof obj.metadata?.name === 'string' ? obj.metadata.name : '';
+      throw invalid(rt, name, [{ field: 'kind', message: `Invalid value: "${kind}": must be ${rt.kind}` }]);
+    }
+  } else if (apiVersion !== want || kind !== rt.kind) {
+    const version = apiVersion.split('/').pop()!;
+    const why = resourceByKind(apiVersion, kind)
+      ? `converting (${version}.${kind}) to (${internalType(rt)}): unknown conversion`
+      : `no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`;
+    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${rt.kind}: ${why}`);
   }
-  if (obj.apiVersion !== undefined && obj.apiVersion !== want) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the object's apiVersion "${obj.apiVersion}" does not match "${want}"`);
-  }
-  if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${typeof obj.metadata} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`);
+  // A value of the wrong JSON type (a number in a ConfigMap's data) is refused as Go's decoder refuses it.
+  const typeProblem = isCustomResource(rt) ? undefined : goTypeError(rt.kind, obj);
+  if (typeProblem) throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: ${typeProblem}`);
+  if (obj.metadata !== undefined && obj.metadata !== null && (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))) {
+    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${jsonKindOf(obj.metadata)} into Go struct field ${rt.kind}.metadata of type v1.ObjectMeta`);
   }
   obj.metadata ??= {};
   const unknown = unknownFields(rt, obj);
   if (unknown.length) {
     const mode = query.get('fieldValidation') ?? 'Warn';
     if (mode === 'Strict') {
-      const list = unknown.map((f) => `unknown field "${f}"`);
-      throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list.join(', ')}`);
+      const list = `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
+      // A patched object is decoded on its own, without the frame of a request body.
+      throw badRequest(source === 'patch' ? list : `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: ${list}`);
     }
     for (const path of unknown) deletePath(obj, path);
     if (mode !== 'Ignore') res.setHeader('Warning', unknown.map((f) => `299 - "unknown field \\"${f}\\""`));
@@ -518,11 +620,13 @@ const META_FIELDS = new Set([
   'deletionGracePeriodSeconds', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields', 'selfLink',
 ]);
 
+/** Fields the kind does not have, in the order they come in the object (as a strict decoder meets them). */
 function unknownFields(rt: ResourceType, obj: KubeObject): string[] {
-  const known = new Set(['apiVersion', 'kind', 'metadata', ...(rt.topLevelFields ?? [])]);
-  const unknown = Object.keys(obj).filter((k) => !known.has(k));
-  for (const k of Object.keys(obj.metadata)) if (!META_FIELDS.has(k)) unknown.push(`metadata.${k}`);
-  return unknown;
+  const known = new Set(['apiVersion', 'kind', ...(rt.topLevelFields ?? [])]);
+  return Object.keys(obj).flatMap((k) => {
+    if (k === 'metadata') return Object.keys(obj.metadata).filter((m) => !META_FIELDS.has(m)).map((m) => `metadata.${m}`);
+    return known.has(k) ? [] : [k];
+  });
 }
 
 function deletePath(obj: Record<string, unknown>, path: string): void {
@@ -532,11 +636,33 @@ function deletePath(obj: Record<string, unknown>, path: string): void {
   delete cur[parts[parts.length - 1]];
 }
 
-async function readDeleteOptions(req: IncomingMessage): Promise<{ preconditions?: { uid?: string; resourceVersion?: string } }> {
+interface DeleteOptionsBody {
+  dryRun?: unknown;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/**
+ * The DeleteOptions of a DELETE: from its body when it has one (as kubectl
+ * sends them, `dryRun` included), from the query otherwise; never a mix of
+ * the two, as on a real server.
+ */
+async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<{ dryRun: boolean; preconditions?: DeleteOptionsBody['preconditions'] }> {
   const raw = await readBody(req);
-  if (!raw.length) return {};
-  const body = parseBody(raw.toString('utf8'), req.headers['content-type'] ?? 'application/json');
-  return (body && typeof body === 'object' ? body : {}) as { preconditions?: { uid?: string; resourceVersion?: string } };
+  if (!raw.length) return { dryRun: query.getAll('dryRun').includes('All') };
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  let parsed: unknown;
+  if (contentType === PROTOBUF_MEDIA_TYPE) {
+    try {
+      parsed = decodeKubernetesProtobuf(raw, { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions' });
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw badRequest(err.message);
+      throw err;
+    }
+  } else {
+    parsed = parseBody(raw.toString('utf8'), contentType || 'application/json');
+  }
+  const body = (parsed && typeof parsed === 'object' ? parsed : {}) as DeleteOptionsBody;
+  return { dryRun: Array.isArray(body.dryRun) && body.dryRun.includes('All'), preconditions: body.preconditions };
 }
 
 const PATCH_TYPES = {
@@ -549,6 +675,7 @@ const PATCH_TYPES = {
 async function patch(
   ctx: ApiServerContext,
   req: IncomingMessage,
+  res: ServerResponse,
   rt: ResourceType,
   route: Route,
   query: Query,
@@ -567,7 +694,11 @@ async function patch(
 
   if (contentType === PATCH_TYPES.apply) {
     if (!query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
-    const applied = checkObject(body, rt, query, dummyHeaders);
+    const undeclared = isPlainObject(body) && (body.metadata === undefined || isPlainObject(body.metadata)) ? unknownFields(rt, { ...body, metadata: body.metadata ?? {} } as KubeObject) : [];
+    if (undeclared.length) throw notInSchema(rt, route, body as KubeObject, undeclared);
+    const wronglyTyped = !isCustomResource(rt) && isPlainObject(body) ? goTypeError(rt.kind, body) : undefined;
+    if (wronglyTyped) throw typedPatchError(rt, route, body as KubeObject, wronglyTyped);
+    const applied = checkObject(body, rt, query, res, 'patch');
     placeInNamespace(rt, route, applied);
     if (applied.metadata.name !== route.name) {
       throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
@@ -598,7 +729,16 @@ async function patch(
     }
     throw err;
   }
-  const obj = checkObject(next, rt, query, dummyHeaders);
+  // The patched object is decoded into the kind's Go type; a value of the wrong type makes the patch invalid.
+  const wronglyTyped = !isCustomResource(rt) && isPlainObject(next) ? goTypeError(rt.kind, next) : undefined;
+  if (wronglyTyped) {
+    // What the server shows of the patch: the patched object (JSON and merge patches) or the patch itself, printed by Go.
+    const shown = contentType === PATCH_TYPES.strategic ? goPrint(body) : JSON.stringify(sortKeys(next));
+    throw new ApiError(422, 'Invalid', ` "" is invalid: patch: Invalid value: ${JSON.stringify(shown)}: ${wronglyTyped}`, {
+      causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(shown)}: ${wronglyTyped}`, field: 'patch' }],
+    });
+  }
+  const obj = checkObject(next, rt, query, res, 'patch');
   // A resourceVersion set by the patch itself is a precondition; otherwise the patch applies to what is stored.
   const explicitRv = (body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
   const toWrite = explicitRv ? obj : withVersion(obj, current);
@@ -611,8 +751,47 @@ function withVersion(obj: KubeObject, current: KubeObject): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } };
 }
 
-/** Warnings from patched bodies are not worth a header; a tiny stand-in response. */
-const dummyHeaders = { setHeader: () => undefined } as unknown as ServerResponse;
+/**
+ * A value of the wrong type met by server-side apply's typed conversion:
+ * refused in the same frame as an undeclared field, with Go's JSON wording
+ * of the problem (the real conversion words it its own way).
+ */
+function typedPatchError(rt: ResourceType, route: Route, body: KubeObject, problem: string): ApiError {
+  const meta = (isPlainObject(body.metadata) ? body.metadata : {}) as { name?: unknown; namespace?: unknown };
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : (route.namespace ?? '');
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  return new ApiError(500, '', `failed to create typed patch object (${namespace}/${name}; ${rt.group}/${rt.version}, Kind=${rt.kind}): ${problem}`);
+}
+
+/** JSON with every object's keys sorted, as Go marshals a map. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isPlainObject(value)) return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys(value[k])]));
+  return value;
+}
+
+/** A decoded JSON value as Go's fmt prints it with %+v: `map[data:map[port:3306]]`. */
+function goPrint(value: unknown): string {
+  if (value === null || value === undefined) return '<nil>';
+  if (Array.isArray(value)) return `[${value.map(goPrint).join(' ')}]`;
+  if (isPlainObject(value)) return `map[${Object.keys(value).sort().map((k) => `${k}:${goPrint(value[k])}`).join(' ')}]`;
+  return String(value);
+}
+
+/**
+ * Server-side apply reads the applied object against the kind's schema
+ * first, and a field the schema does not declare fails the request there,
+ * whatever fieldValidation says: a 500 with no reason on kube-apiserver 1.31
+ * (kubernetes/kubernetes#122480), which kubectl prints as `Error from server: …`.
+ */
+function notInSchema(rt: ResourceType, route: Route, body: KubeObject, fields: string[]): ApiError {
+  const meta = (body.metadata ?? {}) as { name?: unknown; namespace?: unknown };
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : (route.namespace ?? '');
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const problems = fields.map((f) => `.${f}: field not declared in schema`);
+  const text = problems.length === 1 ? problems[0] : ['errors:', ...problems.map((p) => `  ${p}`)].join('\n');
+  return new ApiError(500, '', `failed to create typed patch object (${namespace}/${name}; ${rt.group}/${rt.version}, Kind=${rt.kind}): ${text}`);
+}
 
 function applyConflict(conflicts: { manager: string; field: string }[], apiVersion: string): ApiError {
   const byManager = new Map<string, string[]>();
@@ -636,6 +815,22 @@ function selfSubjectReview(user: UserInfo): Record<string, unknown> {
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { creationTimestamp: null },
     status: { userInfo: { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups } },
+  };
+}
+
+function selfSubjectRulesReview(authorizer: Authorizer, user: UserInfo, namespace: string | undefined): Record<string, unknown> {
+  const rules = authorizer.rules(user, namespace);
+  const pick = (r: PolicyRule, keys: (keyof PolicyRule)[]) => Object.fromEntries(keys.filter((k) => r[k]?.length).map((k) => [k, r[k]]));
+  return {
+    kind: 'SelfSubjectRulesReview',
+    apiVersion: 'authorization.k8s.io/v1',
+    metadata: { creationTimestamp: null },
+    spec: namespace ? { namespace } : {},
+    status: {
+      resourceRules: rules.filter((r) => !r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs ?? [], ...pick(r, ['apiGroups', 'resources', 'resourceNames']) })),
+      nonResourceRules: rules.filter((r) => r.nonResourceURLs?.length).map((r) => ({ verbs: r.verbs ?? [], nonResourceURLs: r.nonResourceURLs })),
+      incomplete: false,
+    },
   };
 }
 

@@ -247,10 +247,22 @@ const FIELDS: Record<string, Record<string, Schema>> = {
     }),
     status: object({ allowed: bool, denied: bool, evaluationError: str, reason: str }, { required: ['allowed'] }),
   },
+  SelfSubjectRulesReview: {
+    spec: object({ namespace: str }),
+    status: object(
+      {
+        evaluationError: str,
+        incomplete: bool,
+        nonResourceRules: atomicList(object({ nonResourceURLs: strings, verbs: strings }, { required: ['verbs'] })),
+        resourceRules: atomicList(object({ apiGroups: strings, resourceNames: strings, resources: strings, verbs: strings }, { required: ['verbs'] })),
+      },
+      { required: ['resourceRules', 'nonResourceRules', 'incomplete'] },
+    ),
+  },
 };
 
 /** Fields the real schemas require, which `kubectl explain` marks. */
-const REQUIRED: Record<string, string[]> = { RoleBinding: ['roleRef'], ClusterRoleBinding: ['roleRef'], SelfSubjectAccessReview: ['spec'] };
+const REQUIRED: Record<string, string[]> = { RoleBinding: ['roleRef'], ClusterRoleBinding: ['roleRef'], SelfSubjectAccessReview: ['spec'], SelfSubjectRulesReview: ['spec'] };
 
 const preserved: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
 

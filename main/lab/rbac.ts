@@ -31,7 +31,7 @@ export interface NonResourceAttributes {
 
 export type Attributes = ResourceAttributes | NonResourceAttributes;
 
-interface PolicyRule {
+export interface PolicyRule {
   verbs?: string[];
   apiGroups?: string[];
   resources?: string[];
@@ -102,6 +102,23 @@ export class Authorizer {
       if (rules.some((r) => ruleAllows(r, a))) return true;
     }
     return false;
+  }
+
+  /**
+   * Every rule that grants the user something in `namespace` (cluster-wide
+   * grants included), with what every authenticated user may do, as a
+   * SelfSubjectRulesReview lists them.
+   */
+  rules(user: UserInfo, namespace: string | undefined): PolicyRule[] {
+    const everyone: PolicyRule[] = [
+      { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'] },
+      { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'] },
+      { verbs: ['get'], nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'] },
+    ];
+    const granted = user.groups.includes('system:masters')
+      ? [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }]
+      : [...this.rulesFor(user, namespace)].flat();
+    return [...granted, ...everyone];
   }
 
   /** Throws the real server's 403 when `allowed` says no. */

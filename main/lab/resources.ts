@@ -146,6 +146,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', plural: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', namespaced: false,
     verbs: ['create'], topLevelFields: ['spec', 'status'],
   },
+  {
+    group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', plural: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', namespaced: false,
+    verbs: ['create'], topLevelFields: ['spec', 'status'],
+  },
   kasten(KASTEN_GROUPS.dist, 'Bootstrap', 'bootstraps'),
   kasten(KASTEN_GROUPS.dist, 'Cluster', 'clusters', {
     columns: [

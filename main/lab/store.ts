@@ -507,10 +507,11 @@ export class ObjectStore {
     } else if (rt.group === RBAC_GROUP) {
       if (name === '.' || name === '..') causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": may not be '${name}'` });
       for (const bad of ['/', '%']) if (name.includes(bad)) causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": may not contain '${bad}'` });
-    } else if (rt === NAMESPACES) {
-      if (!DNS1123_LABEL.test(name) || name.length > 63) causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": ${LABEL_MSG}` });
-    } else if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
-      causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": ${SUBDOMAIN_MSG}` });
+    } else {
+      // Each rule a name breaks is its own cause, too long first, as apimachinery's IsDNS1123Label/Subdomain list them.
+      const [max, pattern, rule] = rt === NAMESPACES ? [63, DNS1123_LABEL, LABEL_MSG] : [253, DNS1123_SUBDOMAIN, SUBDOMAIN_MSG];
+      if (name.length > max) causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": must be no more than ${max} characters` });
+      if (!pattern.test(name)) causes.push({ field: 'metadata.name', message: `Invalid value: "${name}": ${rule}` });
     }
     if (rt.namespaced && !meta.namespace) causes.push({ field: 'metadata.namespace', message: 'Required value' });
     for (const [key, value] of Object.entries(meta.labels ?? {})) {

@@ -3,50 +3,15 @@
  * servers that answer from the lab modules. Each run gets its own HOME and
  * discovery cache so that nothing leaks between runs or from the machine.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { notFoundPath } from '../../../main/lab/api-error.js';
 import { discoveryResponse } from '../../../main/lab/discovery.js';
 import { openApiV2, openApiV3Document, openApiV3Index } from '../../../main/lab/openapi.js';
+import { runKubectl } from '../../support/kubectl.js';
 
-/**
- * kubectl's path, or undefined where it is not installed (tests then skip).
- * `KUBECTL=/path/to/kubectl` picks another one, e.g. Debian's 1.20.
- */
-export const KUBECTL = [process.env.KUBECTL, '/usr/bin/kubectl', ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl'))].find(
-  (p): p is string => !!p && existsSync(p),
-);
-
-export interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs kubectl to completion; a failure is a result (code, stderr), not an exception. */
-export function runKubectl(args: string[], env: Record<string, string> = {}): Promise<KubectlResult> {
-  const home = mkdtempSync(join(tmpdir(), 'kubectl-home-'));
-  // An empty kubeconfig rather than none, about which kubectl 1.20 warns.
-  writeFileSync(join(home, 'config'), 'apiVersion: v1\nkind: Config\n');
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL!,
-      args,
-      {
-        env: { PATH: process.env.PATH, HOME: home, KUBECACHEDIR: join(home, 'cache'), KUBECONFIG: join(home, 'config'), ...env },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) => {
-        rmSync(home, { recursive: true, force: true });
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
+// kubectl itself (where it is, how to run it) lives in test/support, for the integration tests too.
+export { KUBECTL, runKubectl, type KubectlResult } from '../../support/kubectl.js';
 
 export interface RecordedRequest {
   method: string;
