@@ -1,0 +1,404 @@
+/**
+ * The fleet view's backend: one FleetRow per cluster in the registry, kept
+ * current by each cluster's ClusterMonitor (watches + a cheap probe), pushed
+ * to the renderer as throttled `fleet:changed` events (upserts, removals and
+ * the summary), and served whole by `fleet:snapshot`.
+ *
+ * Built for a thousand clusters:
+ * - all clusters share two limiters — requests (lists first, watch openings
+ *   at low priority behind them) and probes — so the fleet makes a bounded
+ *   number of requests at once, no cluster takes more than its share, and
+ *   the rows fill before the watches open (kube/limiter.ts);
+ * - watches keep only what a row needs of each object (fleet-row.ts);
+ * - a change marks one row dirty; rows are rebuilt at most once per flush
+ *   (every `throttleMs`), and only dirty rows: no work proportional to the
+ *   fleet per change. The summary is recounted once per flush.
+ * - labels link rows (a secondary shows the labels of its Cluster object on
+ *   its primary), through two small indexes, so a primary's change touches
+ *   only its own secondaries.
+ *
+ * Labels: for a cluster in a multi-cluster system, the labels of its Cluster
+ * object on its primary — when that primary is in the fleet too (Flotilla
+ * reads them there; a secondary cannot see them itself). For the primary,
+ * its own Cluster's labels. Otherwise none: a standalone cluster has no
+ * Cluster object, and Flotilla does not invent labels. A secondary whose
+ * primary is not imported shows no labels rather than stale ones.
+ *
+ * primaryName: for a secondary, its primary's name (from mc-cluster-info);
+ * for a primary, the name of its own Cluster object — the name its
+ * secondaries know it by, which may differ from its name in Flotilla.
+ *
+ * lastError is the error that stands now (no credentials, unreachable, 401,
+ * a watch refused with 403, …) with the time it first appeared; it clears
+ * when the cluster recovers.
+ */
+import { AppError, type Args, type FleetChangedEvent, type FleetRow, type FleetSnapshot, type FleetSummary } from '../../shared/contract/index.js';
+import type { EventSink, HandlerMap } from '../ipc/types.js';
+import { Limiter } from '../kube/limiter.js';
+import type { ClusterRegistry, StoredCluster } from '../kubeconfig/registry-api.js';
+import type { Logger } from '../log.js';
+import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
+import { summarize, type RoleFacts } from './fleet-row.js';
+
+export interface FleetOptions extends Partial<MonitorTuning> {
+  /** Least time between two fleet:changed events. */
+  throttleMs?: number;
+  /** Requests in flight across the fleet (lists, watch openings). */
+  globalConcurrency?: number;
+  /** Requests in flight to one cluster. */
+  perClusterConcurrency?: number;
+  /** Probes in flight across the fleet. */
+  probeConcurrency?: number;
+  /** Keychain reads (registry.kubeConfig) in flight. */
+  credentialConcurrency?: number;
+}
+
+export interface FleetServiceDeps {
+  registry: ClusterRegistry;
+  events: EventSink;
+  log?: Logger;
+  options?: FleetOptions;
+}
+
+const DEFAULT_TUNING: MonitorTuning = {
+  probeIntervalMs: 10_000,
+  probeTimeoutMs: 5_000,
+  maxProbeIntervalMs: 60_000,
+  requestTimeoutMs: 15_000,
+  watchBackoff: { initialMs: 1_000, maxMs: 30_000 },
+  watchSeconds: 300,
+};
+
+interface Entry {
+  monitor: ClusterMonitor;
+  facts?: RoleFacts;
+}
+
+/** One row per registry cluster, kept current; see the module comment. Construct, then `start()`; `stop()` releases everything. */
+export class FleetService {
+  private readonly registry: ClusterRegistry;
+  private readonly events: EventSink;
+  private readonly log?: Logger;
+  private readonly tuning: MonitorTuning;
+  private readonly throttleMs: number;
+  private readonly limiter: Limiter;
+  private readonly probeLimiter: Limiter;
+  private readonly credentials: Limiter;
+
+  private readonly entries = new Map<string, Entry>();
+  private readonly rows = new Map<string, FleetRow>();
+  private dirty = new Set<string>();
+  private removedIds = new Set<string>();
+  /** Primary Cluster name → ids of fleet rows that are that primary. */
+  private readonly primariesByName = new Map<string, Set<string>>();
+  /** Primary name → ids of secondaries that name it. */
+  private readonly secondariesByPrimary = new Map<string, Set<string>>();
+  private version = 0;
+  private summary: FleetSummary = { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 };
+  private flushTimer: NodeJS.Timeout | undefined;
+  private lastFlush = 0;
+  private unsubscribe: (() => void) | undefined;
+  private started = false;
+  private stopped = false;
+
+  constructor(deps: FleetServiceDeps) {
+    this.registry = deps.registry;
+    this.events = deps.events;
+    this.log = deps.log;
+    const o = deps.options ?? {};
+    this.tuning = {
+      probeIntervalMs: o.probeIntervalMs ?? DEFAULT_TUNING.probeIntervalMs,
+      probeTimeoutMs: o.probeTimeoutMs ?? DEFAULT_TUNING.probeTimeoutMs,
+      maxProbeIntervalMs: o.maxProbeIntervalMs ?? DEFAULT_TUNING.maxProbeIntervalMs,
+      requestTimeoutMs: o.requestTimeoutMs ?? DEFAULT_TUNING.requestTimeoutMs,
+      watchBackoff: o.watchBackoff ?? DEFAULT_TUNING.watchBackoff,
+      watchSeconds: o.watchSeconds ?? DEFAULT_TUNING.watchSeconds,
+    };
+    this.throttleMs = o.throttleMs ?? 200;
+    this.limiter = new Limiter({ global: o.globalConcurrency ?? 32, perKey: o.perClusterConcurrency ?? 3 });
+    // Probes have their own pool: a queue of lists at start-up never delays "is it up?".
+    this.probeLimiter = new Limiter({ global: o.probeConcurrency ?? 32, perKey: 1 });
+    this.credentials = new Limiter({ global: o.credentialConcurrency ?? 8, perKey: 1 });
+  }
+
+  /** Follows the registry from now on: a row for every cluster in it. Idempotent. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.unsubscribe = this.registry.onChange(() => this.reconcile());
+    this.reconcile();
+  }
+
+  /**
+   * All rows (in registry order) with the summary and their version; the
+   * next fleet:changed event carries a higher one. Pending changes are
+   * applied first when the throttle allows an event now; otherwise they
+   * come with the next event, at most `throttleMs` later.
+   */
+  snapshot(): FleetSnapshot {
+    if (this.dirty.size + this.removedIds.size > 0 && Date.now() - this.lastFlush >= this.throttleMs) this.flushNow();
+    return { rows: [...this.rows.values()], summary: { ...this.summary }, version: this.version };
+  }
+
+  /**
+   * Probes again now and wakes watches waiting after a failure: one cluster
+   * (and waits for its probe), or all (and returns at once: a thousand
+   * probes are bounded by the probe limiter, not by the caller).
+   */
+  async refresh(id?: string): Promise<void> {
+    if (id !== undefined) {
+      const entry = this.entries.get(id);
+      if (!entry) throw new AppError('NOT_FOUND', `There is no cluster with id ${id} in the fleet; it may have been removed.`);
+      await entry.monitor.refresh();
+      return;
+    }
+    for (const e of this.entries.values()) void e.monitor.refresh();
+  }
+
+  /** Stops every monitor (watches, probes, timers, connections) and the registry subscription. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    const monitors = [...this.entries.values()].map((e) => e.monitor);
+    this.entries.clear();
+    await Promise.all(monitors.map((m) => m.stop()));
+  }
+
+  /** Brings the monitors in line with the registry: new clusters, gone ones, changed ones. */
+  reconcile(): void {
+    if (this.stopped) return;
+    const listed = this.registry.list();
+    const seen = new Set<string>();
+    for (const c of listed) {
+      seen.add(c.id);
+      const entry = this.entries.get(c.id);
+      if (entry && !changed(entry.monitor.cluster, c)) continue;
+      if (entry) void this.drop(c.id, false);
+      this.add(c);
+    }
+    for (const id of [...this.entries.keys()]) if (!seen.has(id)) void this.drop(id, true);
+    // Keep rows in registry order: rebuild the map's order when it moved.
+    const order = listed.map((c) => c.id);
+    const current = [...this.rows.keys()];
+    if (order.length === current.length && order.some((id, i) => current[i] !== id)) {
+      const copy = new Map(this.rows);
+      this.rows.clear();
+      for (const id of order) {
+        const r = copy.get(id);
+        if (r) this.rows.set(id, r);
+      }
+    }
+  }
+
+  private add(cluster: StoredCluster): void {
+    const monitor = new ClusterMonitor(cluster, {
+      limiter: this.limiter,
+      probeLimiter: this.probeLimiter,
+      tuning: this.tuning,
+      onDirty: (id, what) => this.markDirty(id, what),
+      loadKubeConfig: () => this.credentials.run('keychain', () => this.registry.kubeConfig(cluster.id)),
+    });
+    this.entries.set(cluster.id, { monitor });
+    this.removedIds.delete(cluster.id); // removed and added back before a flush: an update, not a removal
+    this.markDirty(cluster.id);
+    void monitor.start().catch((err: unknown) => this.log?.error(`fleet: starting ${cluster.name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`));
+  }
+
+  private async drop(id: string, removeRow: boolean): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    this.entries.delete(id);
+    this.index(id, entry.facts, undefined);
+    if (removeRow) {
+      // The row itself goes at the next flush, with the summary and the event.
+      this.dirty.delete(id);
+      this.removedIds.add(id);
+      this.schedule();
+    }
+    await entry.monitor.stop();
+  }
+
+  private markDirty(id: string, what?: 'mc'): void {
+    if (this.stopped || !this.entries.has(id)) return;
+    this.dirty.add(id);
+    if (what === 'mc') {
+      // Secondaries show their labels from this primary's Cluster objects.
+      const name = this.entries.get(id)?.facts?.role === 'primary' ? this.entries.get(id)?.facts?.primaryName : undefined;
+      if (name) for (const s of this.secondariesByPrimary.get(name) ?? []) this.dirty.add(s);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.flushTimer || this.stopped) return;
+    const wait = Math.max(0, this.lastFlush + this.throttleMs - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, wait);
+  }
+
+  /** Applies pending changes now (the throttle allows it). */
+  private flushNow(): void {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    this.flush();
+  }
+
+  private flush(): void {
+    this.lastFlush = Date.now();
+    const upserts: FleetRow[] = [];
+    // Facts first (roles link rows), then rows; a primary whose name changed dirties its secondaries.
+    const queue = this.dirty;
+    this.dirty = new Set();
+    for (const id of queue) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      const facts = entry.monitor.facts();
+      const before = entry.facts;
+      if (!sameLinks(before, facts)) {
+        this.index(id, before, facts);
+        for (const name of [before?.role === 'primary' ? before.primaryName : undefined, facts.role === 'primary' ? facts.primaryName : undefined]) {
+          if (name) for (const s of this.secondariesByPrimary.get(name) ?? []) queue.add(s);
+        }
+      }
+      entry.facts = facts;
+    }
+    for (const id of queue) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      const row = this.buildRow(entry);
+      const prev = this.rows.get(id);
+      if (!prev || JSON.stringify(prev) !== JSON.stringify(row)) {
+        this.rows.set(id, row);
+        upserts.push(row);
+      }
+    }
+    const removed = [...this.removedIds].filter((id) => this.rows.delete(id));
+    this.removedIds.clear();
+    if (upserts.length === 0 && removed.length === 0) return;
+    this.version++;
+    this.summary = summarize(this.rows.values());
+    const event: FleetChangedEvent = { version: this.version, upserts, removed, summary: { ...this.summary } };
+    try {
+      this.events.emit('fleet:changed', event);
+    } catch (err) {
+      this.log?.error(`fleet: could not emit fleet:changed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  /** Keeps the primary/secondary indexes in step with a row's facts. */
+  private index(id: string, before: RoleFacts | undefined, after: RoleFacts | undefined): void {
+    const remove = (map: Map<string, Set<string>>, key: string | undefined) => {
+      if (!key) return;
+      const set = map.get(key);
+      set?.delete(id);
+      if (set && set.size === 0) map.delete(key);
+    };
+    const put = (map: Map<string, Set<string>>, key: string | undefined) => {
+      if (!key) return;
+      let set = map.get(key);
+      if (!set) map.set(key, (set = new Set()));
+      set.add(id);
+    };
+    if (before?.role === 'primary') remove(this.primariesByName, before.primaryName);
+    if (before?.role === 'secondary') remove(this.secondariesByPrimary, before.primaryName);
+    if (after?.role === 'primary') put(this.primariesByName, after.primaryName);
+    if (after?.role === 'secondary') put(this.secondariesByPrimary, after.primaryName);
+  }
+
+  /** The labels of a row's Cluster object on its primary (see the module comment). */
+  private labelsFor(entry: Entry): Record<string, string> {
+    const f = entry.facts;
+    if (f?.role === 'primary') return { ...(f.primaryCluster?.labels ?? {}) };
+    if (f?.role !== 'secondary' || !f.primaryName || !f.clusterName) return {};
+    for (const pid of this.primariesByName.get(f.primaryName) ?? []) {
+      const primary = this.entries.get(pid);
+      const member = primary?.monitor.mcCluster(f.clusterName);
+      // Two multi-cluster systems may both call their primary "primary": the member must be there, and the ingress agree when both are known.
+      if (!member || member.type !== 'secondary') continue;
+      const primaryIngress = primary?.facts?.primaryCluster?.ingress;
+      if (f.primaryIngress && primaryIngress && !sameUrl(f.primaryIngress, primaryIngress)) continue;
+      return { ...member.labels };
+    }
+    return {};
+  }
+
+  private buildRow(entry: Entry): FleetRow {
+    const m = entry.monitor;
+    const c = m.cluster;
+    const f = entry.facts ?? m.facts();
+    const err = m.lastError();
+    const k10 = m.k10Version();
+    return {
+      id: c.id,
+      name: c.name,
+      server: c.server,
+      source: c.source,
+      labels: this.labelsFor(entry),
+      role: f.role,
+      joinState: f.joinState,
+      ...(f.joinMessage ? { joinMessage: f.joinMessage } : {}),
+      ...(f.primaryName ? { primaryName: f.primaryName } : {}),
+      reachability: { ...m.reachability },
+      ...(m.kubernetesVersion ? { kubernetesVersion: m.kubernetesVersion } : {}),
+      ...(k10 ? { k10Version: k10 } : {}),
+      counts: m.counts(),
+      ...(err ? { lastError: { ...err.error.toDto(), cluster: err.error.cluster ?? c.name, at: err.at } } : {}),
+    };
+  }
+
+  /** How the fleet's connections stand: for diagnostics and the benchmark. */
+  stats(): { clusters: number; watches: number; openWatches: number; requestsActive: number; requestsQueued: number } {
+    let watches = 0;
+    let openWatches = 0;
+    for (const e of this.entries.values()) {
+      const w = e.monitor.watchStats();
+      watches += w.watches;
+      openWatches += w.open;
+    }
+    return {
+      clusters: this.entries.size,
+      watches,
+      openWatches,
+      requestsActive: this.limiter.active,
+      requestsQueued: this.limiter.queued,
+    };
+  }
+}
+
+function changed(a: StoredCluster, b: StoredCluster): boolean {
+  return a.updatedAt !== b.updatedAt || a.server !== b.server || a.name !== b.name || a.source !== b.source;
+}
+
+function sameLinks(a: RoleFacts | undefined, b: RoleFacts): boolean {
+  return a?.role === b.role && a.primaryName === b.primaryName && a.clusterName === b.clusterName;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+/**
+ * The fleet's channels: `fleet:snapshot`, `fleet:refresh`, and
+ * `clusters:remove` (registry.remove — keychain entries go too — then the
+ * rows, without waiting for the registry's change notification).
+ */
+export function fleetHandlers(fleet: FleetService, registry: ClusterRegistry): HandlerMap<'fleet:snapshot' | 'fleet:refresh' | 'clusters:remove'> {
+  return {
+    'fleet:snapshot': () => fleet.snapshot(),
+    'fleet:refresh': async (args: Args<'fleet:refresh'>) => {
+      await fleet.refresh(args.id);
+      return null;
+    },
+    'clusters:remove': async (args: Args<'clusters:remove'>) => {
+      const removed = await registry.remove(args.ids);
+      fleet.reconcile();
+      return { removed };
+    },
+  };
+}
