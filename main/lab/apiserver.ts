@@ -115,8 +115,13 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
       serve(ctx, authorizer, req, res, url).catch((err: unknown) => {
         sendError(res, err instanceof ApiError ? err : internalError(err instanceof Error ? err.message : String(err)));
       });
-    if (ctx.faults.latencyMs > 0) setTimeout(run, ctx.faults.latencyMs);
-    else void run();
+    if (ctx.faults.latencyMs > 0) {
+      // A client that gives up (or a cluster that stops) must not leave the delayed request behind.
+      const timer = setTimeout(run, ctx.faults.latencyMs);
+      res.once('close', () => clearTimeout(timer));
+    } else {
+      void run();
+    }
   };
 }
 
