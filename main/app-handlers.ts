@@ -7,8 +7,8 @@
  * same under Electron, the preview bridge and unit tests.
  */
 import { AppError, type KeychainStatus, type Settings } from '../shared/contract/index.js';
-// Pure URL rules (no Electron): shared with main/app's navigation guards so both refuse the same links.
-import { checkExternalUrl } from './app/url-policy.js';
+// Pure URL rules: shared with main/app's navigation guards so both refuse the same links.
+import { checkExternalUrl } from './security/url-policy.js';
 import type { HandlerMap } from './ipc/types.js';
 
 /** What the settings handlers need from the state file (AppStateStore satisfies it). */

@@ -19,15 +19,12 @@ import type { SecretStore } from './secrets/secret-store.js';
 import { AppStateStore } from './state/app-state.js';
 import { testConnection } from './kube/connection-test.js';
 import { createClusterRegistry, type ClusterRegistryService } from './kubeconfig/registry.js';
-import { ImportService, kubeconfigHandlers } from './kubeconfig/import-service.js';
+import { ImportService, kubeconfigHandlers, type ImportDialogs } from './kubeconfig/import-service.js';
 import { FleetService, fleetHandlers, type FleetOptions } from './fleet/fleet-service.js';
 import { LabMode, labHandlers, type LabModeDeps } from './fleet/lab-mode.js';
 
 /** Native file pickers (Electron's dialog); absent in preview, where paths are typed. */
-export interface Dialogs {
-  pickFiles(): Promise<string[]>;
-  pickFolder(): Promise<string | null>;
-}
+export type Dialogs = ImportDialogs;
 
 export interface ServicesOptions {
   /** Where the state file (and, in the app, the log) lives. */
@@ -57,7 +54,7 @@ export interface Services {
   fleet: FleetService;
   lab: LabMode;
   log: Logger;
-  /** Stops watches and the lab fleet; safe to call twice. */
+  /** Stops watches and the lab fleet and forgets held scans (and the credentials in them); safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -107,6 +104,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     log,
     stop() {
       stopping ??= (async () => {
+        importer.dispose();
         // Independent: one failing must not leave the others running (a lab fleet holds ports).
         const results = await Promise.allSettled([fleet, lab].map((s) => Promise.resolve().then(() => s.stop())));
         for (const r of results) if (r.status === 'rejected') log.error(`stopping services: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);

@@ -17,7 +17,7 @@ import { createLogger } from '../log.js';
 import { createServices, type Services } from '../services.js';
 import { electronDialogs } from './dialogs.js';
 import { buildAppMenu } from './menu.js';
-import { isAppPageUrl } from './url-policy.js';
+import { isAppPageUrl } from '../security/url-policy.js';
 import { createMainWindow, denyAllPermissions, lockDownContents, windowPlacement, type AppPaths } from './window.js';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main

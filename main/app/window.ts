@@ -6,7 +6,7 @@
  */
 import { BrowserWindow, screen, shell, type Session, type WebContents } from 'electron';
 import type { Logger } from '../log.js';
-import { decideNavigation, decideWindowOpen } from './url-policy.js';
+import { decideNavigation, decideWindowOpen } from '../security/url-policy.js';
 import { placeWindow, type SavedWindow } from './window-bounds.js';
 
 export interface AppPaths {

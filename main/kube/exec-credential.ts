@@ -170,7 +170,8 @@ export class ExecCredentialSource {
     env.PATH = path;
     env.KUBERNETES_EXEC_INFO = this.execInfo();
     const timeoutMs = this.ctx.timeoutMs ?? 60_000;
-    const shown = [binary, ...args].join(' ');
+    // Arguments can carry a secret (`--token …`, `--client-secret=…`): masked like the plugin's output.
+    const shown = [binary, ...args.map(maskSecrets)].join(' ');
 
     const { code, signal, stdout, stderr, timedOut, spawnError } = await new Promise<{
       code: number | null;

@@ -158,9 +158,10 @@ export interface KubeConfigOptions {
   name: string;
   namespace?: string;
   /**
-   * PATH for exec plugins, when their env does not set one: client-node
-   * spawns them with Flotilla's environment, whose PATH a desktop launcher
-   * keeps minimal; Node looks the command up in the PATH given in env.
+   * PATH for exec plugins, when their env does not set one (the login
+   * shell's: a desktop launcher keeps Flotilla's own minimal). It goes into
+   * the exec env, where kube/exec-credential.ts looks the command up and
+   * runs it with that PATH.
    */
   execPath?: string;
 }

@@ -9,9 +9,9 @@
  * cannot be saved), and a record is removed only once its secrets are gone.
  *
  * Each `kubeConfig(id)` reads the keychain afresh and returns a new
- * KubeConfig: callers (the kube client factory) should keep one per cluster
- * while they use it, which also keeps client-node's in-memory cache of exec
- * plugin credentials (per KubeConfig) alive.
+ * KubeConfig: callers should build one ClusterClient from it per cluster and
+ * keep that while they use it (the client holds the connection pool and the
+ * exec plugin's credential, see kube/exec-credential.ts).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../shared/contract/errors.js';

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAdminEndpoint } from './admin.js';
-import { startLabFleet, writeFileAtomic } from './fleet.js';
+import { writeFileAtomic } from '../state/atomic-file.js';
+import { startLabFleet } from './fleet.js';
 
 const USAGE = `Usage:
   npm run lab -- [--clusters N] [--kubeconfig FILE] [--data-dir DIR] [--empty] [--admin-port PORT]

@@ -7,8 +7,9 @@
  * certificates, tokens, port) is written atomically after changes and read
  * back on the next start, so a restarted fleet is the same fleet.
  */
-import { mkdir, readFile, readdir, rename, open, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../state/atomic-file.js';
 import { attachK10, type K10Instance, type K10Options } from './kasten/index.js';
 import { seedK10 } from './kasten/seed.js';
 import { LabCluster, newClusterState, type LabClusterState } from './cluster.js';
@@ -195,14 +196,15 @@ function fileSafe(name: string): string {
  * Reads every cluster state in `dir`. A file that is not a readable state is
  * renamed aside (`<file>.unreadable-<time>`) and listed in `setAside`, so that
  * nothing overwrites it; a state of another version stops the start instead,
- * since a newer Flotilla may have written it. Temp files are leftovers of
- * writes that never finished (the rename is the commit) and are removed.
+ * since a newer Flotilla may have written it. Temp files (`<file>.tmp-…`, see
+ * state/atomic-file.ts) are leftovers of writes that never finished (the
+ * rename is the commit) and are removed.
  */
 async function readSavedStates(dir: string, setAside: SetAsideState[]): Promise<Map<string, LabClusterState>> {
   const states = new Map<string, LabClusterState>();
   for (const file of (await readdir(dir)).sort()) {
     const path = join(dir, file);
-    if (file.endsWith('.tmp')) {
+    if (file.includes('.json.tmp-')) {
       await rm(path, { force: true });
       continue;
     }
@@ -249,38 +251,6 @@ function stateProblem(value: unknown): string | undefined {
   if (!Array.isArray(s.users) || !s.users.length) return 'the cluster has no users';
   if (s.store !== undefined && (!Number.isInteger(s.store.resourceVersion) || !Array.isArray(s.store.objects))) return 'the object store is damaged';
   return undefined;
-}
-
-/** Temp file (0600), fsync, rename: a crash leaves the old file or the new one, never half of one. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  const handle = await open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDirectory(dirname(path));
-}
-
-/** Makes a rename durable. Best effort: some platforms cannot open a directory. */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Windows and some file systems: the rename is as durable as it gets.
-  } finally {
-    await handle?.close();
-  }
 }
 
 /** Writes one cluster's state a short while after it changes, one write at a time. */

@@ -22,9 +22,7 @@
  *
  *   npm run bench -- --sizes 200,500        FLEET_BENCH_SIZES=50 tsx test/bench/fleet-service.bench.ts
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FleetService } from '../../main/fleet/fleet-service.js';
@@ -32,10 +30,10 @@ import { RT } from '../../main/lab/kasten/context.js';
 import { startLabFleet } from '../../main/lab/fleet.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
+import { MB, machine, round, runChild } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
-const MB = 1024 * 1024;
 const TARGET = { clusters: 500, firstSnapshotMs: 30_000, idleCpuPercent: 25 };
 
 // Other benchmarks' options arrive too (npm run bench passes its arguments to each): not strict.
@@ -49,7 +47,6 @@ const { values } = parseArgs({
   },
 });
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface SizeResult {
@@ -194,38 +191,9 @@ async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
   };
 }
 
-function runChild(size: number, idleSeconds: number): Promise<SizeResult> {
+function runSize(size: number, idleSeconds: number): Promise<SizeResult> {
   const args = [...process.execArgv, '--expose-gc', import.meta.filename, '--child', String(size), '--idle', String(idleSeconds)];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let result: SizeResult | undefined;
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as SizeResult;
-        else console.log(line);
-      }
-    });
-    child.on('exit', (code) => (code === 0 && result ? done(result) : fail(new Error(`the ${size}-cluster run failed (exit code ${code})`))));
-  });
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    cpus: cpu.length,
-    cpuModel: cpu[0]?.model ?? 'unknown',
-    totalMemoryMB: Math.round(totalmem() / MB),
-    freeMemoryMB: Math.round(freemem() / MB),
-    loadAverage: loadavg().map((n) => round(n, 2)),
-    node: process.version,
-    platform: `${platform()} ${release()} ${arch()}`,
-  };
+  return runChild<SizeResult>(args, size);
 }
 
 function report(results: SizeResult[]): { description: string; met: boolean }[] {
@@ -275,7 +243,7 @@ if (values.child) {
   const results: SizeResult[] = [];
   for (const size of sizes) {
     console.log(`fleet service over ${size} lab clusters…`);
-    results.push(await runChild(size, idleSeconds));
+    results.push(await runSize(size, idleSeconds));
   }
   const targets = report(results);
   mkdirSync(OUT_DIR, { recursive: true });

@@ -21,19 +21,17 @@
  *   (--profile writes V8 CPU profiles to bench-results/profiles/lab-fleet-<size>/, for Chrome DevTools)
  *   LAB_BENCH_SIZES=50 npm run bench:lab
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpsRequest } from 'node:https';
-import { cpus, freemem, loadavg, totalmem, platform, arch, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
 import { RESOURCE_TYPES } from '../../main/lab/resources.js';
+import { MB, machine, round, runChild } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
-const MB = 1024 * 1024;
 const TARGET = { clusters: 500, startMs: 20_000, rssBytes: 2 * 1024 * MB };
 
 const { values } = parseArgs({
@@ -79,7 +77,6 @@ function latency(samples: number[]): Latency {
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(sorted[sorted.length - 1] ?? NaN) };
 }
 
-const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 interface SizeResult {
   clusters: number;
@@ -259,7 +256,7 @@ async function measure(size: number): Promise<SizeResult> {
 
 // ---------------------------------------------------------------- the parent: one child per size
 
-function runChild(size: number): Promise<SizeResult> {
+function runSize(size: number): Promise<SizeResult> {
   // One profile per thread (tsx's loader runs in a worker): the main thread's is the large one.
   const profileArgs = values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(OUT_DIR, 'profiles', `lab-fleet-${size}`)] : [];
   const args = [
@@ -272,36 +269,7 @@ function runChild(size: number): Promise<SizeResult> {
     '--concurrency', String(settings.concurrency),
     '--changes', String(settings.changesPerCluster),
   ];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let result: SizeResult | undefined;
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as SizeResult;
-        else console.log(line);
-      }
-    });
-    child.on('exit', (code) => (code === 0 && result ? done(result) : fail(new Error(`the ${size}-cluster run failed (exit code ${code})`))));
-  });
-}
-
-function machine() {
-  const cpu = cpus();
-  return {
-    cpus: cpu.length,
-    cpuModel: cpu[0]?.model ?? 'unknown',
-    totalMemoryMB: Math.round(totalmem() / MB),
-    freeMemoryMB: Math.round(freemem() / MB),
-    loadAverage: loadavg().map((n) => round(n, 2)),
-    node: process.version,
-    platform: `${platform()} ${release()} ${arch()}`,
-  };
+  return runChild<SizeResult>(args, size);
 }
 
 function report(results: SizeResult[]): { description: string; met: boolean }[] {
@@ -343,7 +311,7 @@ if (values.child) {
   const info = machine();
   console.log(`Lab fleet benchmark: sizes ${sizes.join(', ')}; ${info.cpus} × ${info.cpuModel}, Node ${info.node}`);
   const results: SizeResult[] = [];
-  for (const size of sizes) results.push(await runChild(size));
+  for (const size of sizes) results.push(await runSize(size));
   const targets = report(results);
   mkdirSync(OUT_DIR, { recursive: true });
   const file = join(OUT_DIR, 'lab-fleet.json');

@@ -7,8 +7,8 @@
  * the same afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -19,6 +19,7 @@ import { createClusterRegistry } from '../../main/kubeconfig/registry.js';
 import { describeFsError } from '../../main/kubeconfig/files.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { AppStateStore, STATE_FILE } from '../../main/state/app-state.js';
+import { hashTree } from '../support/files.js';
 
 let root: string;
 let home: string;
@@ -35,15 +36,6 @@ const good = (name: string, server = 'https://good.example:6443') =>
     users: [{ name: `${name}-admin`, user: { token: `token-of-${name}` } }],
     contexts: [{ name, context: { cluster: name, user: `${name}-admin` } }],
   });
-
-async function hashTree(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    const p = join(e.parentPath, e.name);
-    if (e.isFile()) out.set(p, createHash('sha256').update(await readFile(p)).digest('hex'));
-  }
-  return out;
-}
 
 async function snapshot() {
   return {

@@ -14,7 +14,7 @@
  *     writes nothing.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,6 +32,7 @@ import { keychainStatus } from '../../main/secrets/keychain-status.js';
 import { createKeychainStore } from '../../main/secrets/keychain-store.js';
 import type { SecretStore } from '../../main/secrets/secret-store.js';
 import { AppStateStore, STATE_FILE } from '../../main/state/app-state.js';
+import { hashTree } from '../support/files.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -49,15 +50,6 @@ let homeBefore: Map<string, string>;
 let credentials: Array<{ what: string; value: string }>;
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-
-async function hashTree(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    const p = join(e.parentPath, e.name);
-    if (e.isFile()) out.set(p, createHash('sha256').update(await readFile(p)).digest('hex'));
-  }
-  return out;
-}
 
 /** Everything in the user-data folder, as text (state file, logs, anything a bug might have written). */
 async function userDataText(): Promise<string> {

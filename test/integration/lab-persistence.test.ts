@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { parse } from 'yaml';
-import { startLabFleet, writeFileAtomic, type LabFleet, type LabFleetOptions } from '../../main/lab/fleet.js';
+import { startLabFleet, type LabFleet, type LabFleetOptions } from '../../main/lab/fleet.js';
+import { tempPrefix, writeFileAtomic } from '../../main/state/atomic-file.js';
 import { eventually, kubeConfigFor, request } from './lab-helpers.js';
 
 let dir: string;
@@ -81,7 +82,7 @@ describe('a lab fleet with a data directory', () => {
     mkdirSync(blocked);
     writeFileSync(join(blocked, 'x'), 'not empty');
     await expect(writeFileAtomic(blocked, 'new text')).rejects.toThrow();
-    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(dir).filter((f) => f.startsWith(tempPrefix(blocked)))).toEqual([]);
     expect(readFileSync(join(blocked, 'x'), 'utf8')).toBe('not empty');
     rmSync(blocked, { recursive: true });
   });
@@ -115,7 +116,7 @@ describe('a lab fleet with a data directory', () => {
     const garbage = '{"version":1,"cluster":{"name":"cluster-2","po';
     writeFileSync(stateFile('cluster-2'), garbage);
     // A temp file a crash left halfway: never read, cleaned away.
-    writeFileSync(join(stateDir(), 'cluster-1.json.4242.abc.tmp'), '{"version":1,"clu');
+    writeFileSync(join(stateDir(), 'cluster-1.json.tmp-4242-abc'), '{"version":1,"clu');
 
     fleet = await startLabFleet(options);
     expect(fleet.setAside).toHaveLength(1);
@@ -125,11 +126,11 @@ describe('a lab fleet with a data directory', () => {
     expect(readFileSync(aside.movedTo, 'utf8')).toBe(garbage);
     expect(fleet.cluster('cluster-2').state.ca.certPem).not.toBe(c2Ca);
     expect(identity(fleet)[0]).toEqual(c1Before);
-    expect(existsSync(join(stateDir(), 'cluster-1.json.4242.abc.tmp'))).toBe(false);
+    expect(existsSync(join(stateDir(), 'cluster-1.json.tmp-4242-abc'))).toBe(false);
 
     // The fresh cluster-2 gets a state file of its own; the unreadable one stays where it was put.
     await fleet.flush();
-    expect(readdirSync(stateDir()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(readdirSync(stateDir()).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(savedState('cluster-2').version).toBe(1);
     expect(readFileSync(aside.movedTo, 'utf8')).toBe(garbage);
 

@@ -113,6 +113,14 @@ describe('explaining failures', () => {
     expect(err.message).not.toContain('eyJ');
   });
 
+  it('a plugin that fails: a secret among its arguments is masked in the message', async () => {
+    plugin('login-fails-secret-arg', `process.exit(3);`);
+    const secret = 'Zk9aQ2x3b1pLbWx1Tm9wUXJzdFV2d1h5ejEyMzQ1Njc4OTA';
+    const err = await failure(source({ command: 'login-fails-secret-arg', args: ['get-token', `--client-secret=${secret}`] }).get());
+    expect(err.message).toContain(`the credential plugin "${join(bin, 'login-fails-secret-arg')} get-token --client-secret=[masked]" exited with code 3.`);
+    expect(err.message).not.toContain(secret);
+  });
+
   it('a plugin that prints no ExecCredential', async () => {
     plugin('login-junk', `console.log('Please open https://login.example/device and enter code ABCD');`);
     const err = await failure(source({ command: 'login-junk' }).get());

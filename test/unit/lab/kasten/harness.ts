@@ -1,18 +1,14 @@
 /**
- * A minimal lab fleet for K10 tests: each cluster is an ObjectStore behind a
- * real HTTPS server on 127.0.0.1 with its own CA, routing `/k10/*` to the
- * handler its K10 registers (no Kubernetes API: tests use the store). Up and
- * down work as in the lab fleet: down closes the listener and drops every
- * connection.
+ * A small lab fleet for K10 tests: real lab clusters (main/lab/cluster.ts,
+ * HTTPS on 127.0.0.1 with their own CA, `/k10/*` routed to the K10 handler),
+ * started without the rest of the fleet machinery, with shortcuts to their
+ * object stores. Up and down work as in the lab fleet: down closes the
+ * listener and drops every connection.
  */
-import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
-import { createCa, issueServingCert, type CertKeyPair } from '../../../../main/lab/certs.js';
-import type { FleetNetwork, K10Handler, K10Host } from '../../../../main/lab/k10-host.js';
+import { newClusterState, LabCluster } from '../../../../main/lab/cluster.js';
+import type { FleetNetwork } from '../../../../main/lab/k10-host.js';
 import { attachK10, type K10Instance, type K10Options } from '../../../../main/lab/kasten/index.js';
 import { RESOURCE_TYPES, type KubeObject } from '../../../../main/lab/resources.js';
-import { ObjectStore } from '../../../../main/lab/store.js';
 import {
   JOIN_OBJECTS,
   JOIN_TOKEN_SECRET_TYPE,
@@ -22,79 +18,11 @@ import {
 
 export const rt = (plural: string) => RESOURCE_TYPES.find((r) => r.plural === plural)!;
 
-export class TestCluster implements K10Host {
-  readonly store = new ObjectStore();
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private readonly events = new EventEmitter();
-  private handler: K10Handler | undefined;
-  private port = 0;
-  private listening = false;
+export class TestCluster extends LabCluster {
   k10: K10Instance | undefined;
 
-  private constructor(
-    readonly name: string,
-    readonly ca: CertKeyPair,
-    serving: CertKeyPair,
-  ) {
-    for (const ns of ['default', 'kube-system', K10_NAMESPACE]) this.store.create(rt('namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    this.server = createServer({ key: serving.keyPem, cert: serving.certPem }, (req, res) => {
-      const path = new URL(req.url ?? '/', 'https://x').pathname;
-      if ((path === '/k10' || path.startsWith('/k10/')) && this.handler) this.handler(req, res, path.slice(4) || '/');
-      else {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-    this.server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    this.server.on('tlsClientError', () => undefined);
-  }
-
   static async create(name: string): Promise<TestCluster> {
-    const ca = await createCa(`${name}-ca`);
-    const serving = await issueServingCert(ca, { dnsNames: ['localhost'], ips: ['127.0.0.1'] });
-    return new TestCluster(name, ca, serving);
-  }
-
-  get apiUrl(): string {
-    return `https://127.0.0.1:${this.port}`;
-  }
-
-  get k10IngressUrl(): string {
-    return `${this.apiUrl}/k10`;
-  }
-
-  get up(): boolean {
-    return this.listening;
-  }
-
-  onUpChange(listener: (up: boolean) => void): () => void {
-    this.events.on('up', listener);
-    return () => this.events.off('up', listener);
-  }
-
-  setK10Handler(handler: K10Handler): void {
-    this.handler = handler;
-  }
-
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', resolve));
-    const address = this.server.address();
-    if (address && typeof address === 'object') this.port = address.port;
-    this.listening = true;
-    this.events.emit('up', true);
-  }
-
-  async stop(): Promise<void> {
-    if (!this.listening) return;
-    this.listening = false;
-    this.events.emit('up', false);
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    for (const s of this.sockets) s.destroy();
-    await closed;
+    return new TestCluster(await newClusterState(name));
   }
 
   // ---- store shortcuts ----
@@ -147,7 +75,7 @@ export interface Fleet {
 export async function startFleet(names: string[], opts: K10Options = {}): Promise<Fleet> {
   const logs: string[] = [];
   const clusters = await Promise.all(names.map((n) => TestCluster.create(n)));
-  const network: FleetNetwork = { caBundle: () => clusters.map((c) => c.ca.certPem) };
+  const network: FleetNetwork = { caBundle: () => clusters.map((c) => c.state.ca.certPem) };
   for (const c of clusters) {
     await c.start();
     c.k10 = attachK10(c, network, { ...FAST, log: (line) => logs.push(line), ...opts });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExternalUrl, decideNavigation, decideWindowOpen, isAppPageUrl, isSafeExternalUrl } from '../../../main/app/url-policy.js';
+import { checkExternalUrl, decideNavigation, decideWindowOpen, isAppPageUrl, isSafeExternalUrl } from '../../../main/security/url-policy.js';
 
 const APP = 'file:///opt/Flotilla/resources/app.asar/out/renderer/index.html';
 

@@ -1,7 +1,8 @@
 /**
  * Which URLs the app may navigate to, open in the system browser, or accept
- * IPC from. Pure (no Electron) so every rule has a unit test; main.ts only
- * calls these.
+ * IPC from. Pure (no Electron) so every rule has a unit test; main/app's
+ * guards and the app:open-external handler (main/app-handlers.ts) only call
+ * these, so both refuse the same links.
  *
  * Everything is decided on the URL as `new URL` parses it, never on string
  * prefixes: `https://example.com@evil.test`, `HTTPS://`, `\t`-split schemes
