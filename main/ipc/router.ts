@@ -17,6 +17,7 @@
  * Checking *who* calls (the app's own frame, the bridge's secret) is the
  * transport's job; the router trusts nothing it is given.
  */
+import { redactSecrets } from '../log.js';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import {
@@ -117,7 +118,9 @@ export function createRouter(opts: RouterOptions = {}): Router {
     } catch (err) {
       if (err instanceof AppError) {
         log.debug('router: call failed', { channel, code: err.code, transport: ctx.transport });
-        return { ok: false, error: err.toDto() };
+        // Messages are built from what clusters and plugins said; a last pass keeps any credential in them out of the renderer.
+        const dto = err.toDto();
+        return { ok: false, error: { ...dto, message: redactSecrets(dto.message) } };
       }
       const ref = randomBytes(4).toString('hex');
       log.error(`router: ${channel} threw (reference ${ref}): ${describeThrown(err)}`, { channel, ref, transport: ctx.transport });

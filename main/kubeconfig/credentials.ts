@@ -6,7 +6,8 @@
  *
  * Secret: client keys, tokens (inline or read from a token file), basic-auth
  * passwords, exec env values and auth-provider settings whose names look
- * secret, and a proxy URL that carries a user name or password.
+ * secret, exec arguments that pass a secret flag's value, and a proxy URL
+ * that carries a user name or password.
  *
  * Not secret, kept in the state file: the client certificate. The server
  * receives it in every TLS handshake, so it is public by design; keeping it
@@ -32,6 +33,8 @@ export interface SecretBlob {
   proxyUrl?: string;
   /** Values of the exec env entries named in `exec.secretEnv`, in env order. */
   execEnv?: string[];
+  /** Exec arguments at the positions `exec.secretArgs` lists, in that order. */
+  execArgs?: string[];
   /** auth-provider config entries named in `authProvider.secretConfig`. */
   authProviderConfig?: Record<string, string>;
 }
@@ -50,6 +53,21 @@ const SECRET_NAME = /token|secret|passw|passphrase|key|credential|cookie|session
 export function looksSecret(name: string): boolean {
   // Err on the side of the keychain: a non-secret value there costs nothing.
   return SECRET_NAME.test(name);
+}
+
+/**
+ * Positions of exec arguments that carry a secret: `--token=abc`, or the
+ * value after `--client-secret` (flags whose names look secret).
+ */
+export function secretArgPositions(args: readonly string[]): number[] {
+  const positions: number[] = [];
+  args.forEach((arg, i) => {
+    const flag = /^--?([A-Za-z0-9_.-]+)(=(.*))?$/.exec(arg);
+    if (flag && looksSecret(flag[1]) && flag[3]) positions.push(i);
+    const previous = i > 0 ? /^--?([A-Za-z0-9_.-]+)$/.exec(args[i - 1]) : null;
+    if (previous && looksSecret(previous[1]) && !arg.startsWith('-')) positions.push(i);
+  });
+  return positions;
 }
 
 /** True when a proxy URL carries credentials (user:password@host), or cannot be parsed to tell. */
@@ -95,13 +113,17 @@ export function splitSecrets(m: Materialized): PublicPart & { secrets?: SecretBl
   if (exec) {
     const secretEnv = [...new Set(exec.env.filter((e) => looksSecret(e.name)).map((e) => e.name))];
     const values = exec.env.filter((e) => secretEnv.includes(e.name)).map((e) => e.value);
+    const secretArgs = secretArgPositions(exec.args);
     credentials.exec = {
       ...exec,
-      // Secret values are blanked here; `secretEnv` says whose values are in the keychain.
+      // Secret values are blanked here; `secretEnv` and `secretArgs` say which are in the keychain.
       env: exec.env.map((e) => (secretEnv.includes(e.name) ? { name: e.name, value: '' } : { ...e })),
+      args: exec.args.map((a, i) => (secretArgs.includes(i) ? '' : a)),
       secretEnv,
+      ...(secretArgs.length > 0 ? { secretArgs } : {}),
     };
     if (values.length > 0) secrets.execEnv = values;
+    if (secretArgs.length > 0) secrets.execArgs = secretArgs.map((i) => exec.args[i]);
   }
   if (authProvider) {
     const config: Record<string, string> = {};
@@ -122,6 +144,7 @@ function secretFieldsOf(s: SecretBlob): SecretField[] {
   if (s.clientKeyPem !== undefined || s.clientKeyData !== undefined) fields.push('clientKey');
   if (s.proxyUrl !== undefined) fields.push('proxyUrl');
   if (s.execEnv !== undefined) fields.push('execEnv');
+  if (s.execArgs !== undefined) fields.push('execArgs');
   if (s.authProviderConfig !== undefined) fields.push('authProviderConfig');
   return fields;
 }
@@ -146,8 +169,13 @@ export function joinSecrets(pub: PublicPart, secrets: SecretBlob | undefined): M
   if (s.password !== undefined) user.password = s.password;
   if (exec) {
     const values = [...(s.execEnv ?? [])];
-    const { secretEnv, ...execRest } = exec;
-    user.exec = { ...execRest, env: exec.env.map((e) => (secretEnv.includes(e.name) ? { name: e.name, value: values.shift() ?? '' } : { ...e })) };
+    const { secretEnv, secretArgs = [], ...execRest } = exec;
+    const argValues = [...(s.execArgs ?? [])];
+    user.exec = {
+      ...execRest,
+      args: exec.args.map((a, i) => (secretArgs.includes(i) ? (argValues.shift() ?? '') : a)),
+      env: exec.env.map((e) => (secretEnv.includes(e.name) ? { name: e.name, value: values.shift() ?? '' } : { ...e })),
+    };
   }
   if (authProvider) user.authProvider = { name: authProvider.name, config: { ...authProvider.config, ...(s.authProviderConfig ?? {}) } };
   return { connection, user };

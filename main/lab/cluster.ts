@@ -116,6 +116,9 @@ export class LabCluster implements K10Host {
       },
       handler,
     );
+    // Node closes idle connections after 5 s; kube-apiserver keeps them, and clients that
+    // probe every few seconds would otherwise pay a TLS handshake each time.
+    this.server.keepAliveTimeout = 120_000;
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

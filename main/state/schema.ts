@@ -27,13 +27,18 @@ export type Connection = z.infer<typeof ConnectionSchema>;
 
 export const EnvVarSchema = z.object({ name: z.string(), value: z.string() });
 
-/** An exec credential plugin; env values whose names look secret are in the keychain (`secretEnv` names them). */
+/**
+ * An exec credential plugin; env values whose names look secret are in the
+ * keychain (`secretEnv` names them), and so are arguments that carry a
+ * secret (`secretArgs` lists their positions; blank here).
+ */
 export const ExecSchema = z.object({
   apiVersion: z.string().optional(),
   command: z.string(),
   args: z.array(z.string()),
   env: z.array(EnvVarSchema),
   secretEnv: z.array(z.string()),
+  secretArgs: z.array(z.number().int().min(0)).optional(),
   installHint: z.string().optional(),
   provideClusterInfo: z.boolean().optional(),
   interactiveMode: z.string().optional(),
@@ -56,7 +61,7 @@ export const CredentialsSchema = z.object({
 });
 export type Credentials = z.infer<typeof CredentialsSchema>;
 
-export const SECRET_FIELDS = ['token', 'password', 'clientKey', 'proxyUrl', 'execEnv', 'authProviderConfig'] as const;
+export const SECRET_FIELDS = ['token', 'password', 'clientKey', 'proxyUrl', 'execEnv', 'execArgs', 'authProviderConfig'] as const;
 export const SecretField = z.enum(SECRET_FIELDS);
 export type SecretField = z.infer<typeof SecretField>;
 

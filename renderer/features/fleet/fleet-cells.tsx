@@ -65,8 +65,9 @@ export function ActionsCount({ counts }: { counts: FleetRow['counts'] }) {
   );
 }
 
-export function LabelChips({ labels, limit }: { labels: Record<string, string>; limit?: number }) {
-  const keys = Object.keys(labels).sort();
+/** Labels as chips; `hide` leaves out keys shown elsewhere (the role column says what cluster-type does). */
+export function LabelChips({ labels, limit, hide = [] }: { labels: Record<string, string>; limit?: number; hide?: readonly string[] }) {
+  const keys = Object.keys(labels).filter((k) => !hide.includes(k)).sort();
   if (keys.length === 0) return <span className="muted">—</span>;
   const shown = limit === undefined ? keys : keys.slice(0, limit);
   return (

@@ -5,6 +5,9 @@ import { formatCount } from '../../format.js';
 import { LabBadge } from '../lab/lab-badge.js';
 import { ActionsCount, JoinStateText, LabelChips, Reachability, RoleBadge } from './fleet-cells.js';
 import { formatLabels } from './fleet-model.js';
+import { LABELS } from '../../../shared/kasten/kinds.js';
+
+const ROW_HIDDEN_LABELS = [LABELS.clusterType];
 
 export interface FleetRowProps {
   row: FleetRowDto;
@@ -74,7 +77,7 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
         <ActionsCount counts={row.counts} />
       </div>
       <div role="gridcell" className="cell cell-labels" title={formatLabels(row.labels)} data-testid="cell-labels">
-        <LabelChips labels={row.labels} />
+        <LabelChips labels={row.labels} hide={ROW_HIDDEN_LABELS} />
       </div>
       <div role="gridcell" className="cell cell-error" title={row.lastError?.message} data-testid="cell-error">
         {row.lastError ? row.lastError.message : ''}

@@ -21,8 +21,6 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Chromium says this once per page because the CSP meta tag carries frame-ancestors; it is expected (see index.html). */
-const EXPECTED_CONSOLE = [/'frame-ancestors' is ignored when delivered via a <meta> element/];
 
 export interface PageProblems {
   pageErrors: string[];
@@ -60,7 +58,6 @@ export async function launchBrowser(viewport = { width: 1440, height: 900 }): Pr
     page.on('console', (msg) => {
       if (msg.type() !== 'error') return;
       const text = msg.text();
-      if (EXPECTED_CONSOLE.some((re) => re.test(text))) return;
       if (/Content Security Policy|CSP violation/.test(text)) problems.cspViolations.push(text);
       else problems.consoleErrors.push(text);
     });

@@ -155,6 +155,22 @@ describe('router: errors are values', () => {
     });
   });
 
+  it('keeps a credential quoted in an AppError message out of the renderer', async () => {
+    const router = createRouter();
+    router.register({
+      'fleet:refresh': () => {
+        throw new AppError('EXEC_PLUGIN', 'the plugin printed: {"token":"s3cr3t-plugin-token"} with Authorization: Bearer abcdefghijklmnop', 'cluster-2');
+      },
+    });
+    const r = await router.call('fleet:refresh', {}, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.message).not.toContain('s3cr3t-plugin-token');
+      expect(r.error.message).not.toContain('abcdefghijklmnop');
+      expect(r.error.message).toContain('the plugin printed');
+    }
+  });
+
   it('turns any other exception into INTERNAL with a reference, keeps the details out of the answer and secrets out of the log', async () => {
     const log = memoryLog();
     const router = createRouter({ log });

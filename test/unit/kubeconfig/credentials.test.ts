@@ -29,7 +29,14 @@ const materialized: fc.Arbitrary<{ m: Materialized; secrets: string[] }> = fc
     exec: fc.option(
       fc.record({
         command: plain,
-        args: fc.array(plain, { maxLength: 3 }),
+        args: fc.array(
+          fc.oneof(
+            plain.map((a) => ({ args: [a], secret: undefined as string | undefined })),
+            secret.map((v) => ({ args: [`--token=${v}`], secret: v })),
+            secret.map((v) => ({ args: ['--client-secret', v], secret: v })),
+          ),
+          { maxLength: 3 },
+        ),
         env: fc.array(fc.oneof(fc.record({ name: fc.constantFrom('AWS_PROFILE', 'REGION', 'HOME_DIR'), value: plain, secret: fc.constant(false) }), fc.record({ name: fc.constantFrom('VAULT_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'API_KEY'), value: secret, secret: fc.constant(true) })), { maxLength: 5 }),
       }),
       { nil: undefined },
@@ -55,8 +62,9 @@ const materialized: fc.Arbitrary<{ m: Materialized; secrets: string[] }> = fc
     if (g.username) m.user.username = g.username;
     if (g.password) (m.user.password = g.password), secrets.push(g.password);
     if (g.exec) {
-      m.user.exec = { command: g.exec.command, args: g.exec.args, env: g.exec.env.map(({ name, value }) => ({ name, value })) };
+      m.user.exec = { command: g.exec.command, args: g.exec.args.flatMap((a) => a.args), env: g.exec.env.map(({ name, value }) => ({ name, value })) };
       for (const e of g.exec.env) if (e.secret) secrets.push(e.value);
+      for (const a of g.exec.args) if (a.secret) secrets.push(a.secret);
     }
     if (g.authProvider) {
       m.user.authProvider = { name: 'oidc', config: { 'client-id': g.authProvider.clientId, 'id-token': g.authProvider.idToken, 'refresh-token': g.authProvider.refreshToken } };
