@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, redactSecrets } from '../../main/log.js';
+import { fakePem } from '../support/fake-pem.js';
 
 const TOKEN = 'Xk3vQ9pL2mN8rT5wY7zA1bC4dE6fG0hJ'; // 32 chars, base64url-looking, like a lab token
 const JWT = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQifQ.c2lnbmF0dXJl';
-const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----';
+const PEM = fakePem('RSA PRIVATE KEY', 'MIIEowIBAAKCAQEA7\nabc');
 
 describe('what never reaches a log', () => {
   it.each([

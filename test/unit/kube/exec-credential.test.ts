@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/index.js';
 import { ExecCredentialSource, maskSecrets, parseExecCredential, type ExecConfig } from '../../../main/kube/exec-credential.js';
+import { fakePem } from '../../support/fake-pem.js';
 
 let dir: string;
 let bin: string;
@@ -148,7 +149,7 @@ describe('parsing and masking', () => {
 
   it('masks JWTs, private keys and long opaque strings, and leaves words alone', () => {
     expect(maskSecrets('token eyJhbGciOi.eyJzdWIiOiJ4.sig here')).toBe('token [token masked] here');
-    expect(maskSecrets('-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY----- after')).toBe('[private key masked] after');
+    expect(maskSecrets(`${fakePem('EC PRIVATE KEY', 'MHcCAQEE')} after`)).toBe('[private key masked] after');
     expect(maskSecrets(`key=${'A1b2'.repeat(12)} ok`)).toBe('key=[masked] ok');
     expect(maskSecrets('/usr/local/bin/aws-iam-authenticator failed')).toBe('/usr/local/bin/aws-iam-authenticator failed');
   });

@@ -7,12 +7,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { joinSecrets, looksSecret, splitSecrets, toKubeConfig } from '../../../main/kubeconfig/credentials.js';
 import type { Materialized } from '../../../main/kubeconfig/materialize.js';
+import { fakePem } from '../../support/fake-pem.js';
 
 /** Secret values carry a marker no public value has, so "appears in the state" is unambiguous. */
 const secret = fc.stringMatching(/^[A-Za-z0-9]{6,24}$/).map((s) => `QQSEKRIT${s}`);
 const plain = fc.stringMatching(/^[a-z0-9.-]{1,16}$/);
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const pemKey = secret.map((s) => `-----BEGIN PRIVATE KEY-----\n${s}\n-----END PRIVATE KEY-----\n`);
+const pemKey = secret.map((s) => `${fakePem('PRIVATE KEY', s)}\n`);
 
 const materialized: fc.Arbitrary<{ m: Materialized; secrets: string[] }> = fc
   .record({
@@ -100,7 +101,7 @@ describe('splitSecrets / joinSecrets', () => {
   });
 
   it('keeps a PEM client key as PEM text, a third smaller than base64 (Windows caps keychain entries at 2.5 KB)', () => {
-    const pem = '-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIB\n-----END EC PRIVATE KEY-----\n';
+    const pem = `${fakePem('EC PRIVATE KEY', 'MHcCAQEEIB')}\n`;
     const { secrets } = splitSecrets({ connection: { server: 'https://a' }, user: { certData: b64('cert'), keyData: b64(pem) } });
     expect(secrets).toEqual({ v: 1, clientKeyPem: pem });
   });
