@@ -6,9 +6,10 @@
  * as protobuf (1.32 and later), where one is installed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { KUBECTL, KubectlSession, linesOf, tableOf, versionedKubectl } from '../support/kubectl.js';
 import { resource as rt, startKubectlLab, type KubectlLab } from '../support/lab-kubectl.js';
+import { bootstrapManifest } from '../../shared/kasten/manifests.js';
 
 const MC = 'kasten-io-mc';
 /** A kubectl that sends its typed requests as protobuf (1.32 and later), where one is installed. */
@@ -115,18 +116,7 @@ spec:
     it('creates a Bootstrap in kasten-io-mc with kubectl create, reads it back and deletes it', async () => {
       const ingress = lab.fleet.cluster('cluster-2').k10IngressUrl;
       await kubectl.ok(['--context', 'cluster-2', 'create', 'namespace', MC]);
-      const bootstrap = `apiVersion: dist.kio.kasten.io/v1alpha1
-kind: Bootstrap
-metadata:
-  name: bootstrap
-  namespace: ${MC}
-spec:
-  clusters:
-    cluster-2:
-      name: cluster-2
-      primary: true
-      k10: {namespace: kasten-io, releaseName: k10, ingress: {url: '${ingress}'}}
-`;
+      const bootstrap = stringifyYaml(bootstrapManifest({ clusterName: 'cluster-2', ingressUrl: ingress }));
       expect(await kubectl.ok(['--context', 'cluster-2', 'create', '-f', '-'], { stdin: bootstrap })).toBe('bootstrap.dist.kio.kasten.io/bootstrap created\n');
       expect(await kubectl.ok(['--context', 'cluster-2', '-n', MC, 'get', 'bootstraps', '-o', 'jsonpath={.items[0].spec.clusters.cluster-2.k10.ingress.url}'])).toBe(
         ingress,

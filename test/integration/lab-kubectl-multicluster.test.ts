@@ -9,9 +9,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify as stringifyYaml } from 'yaml';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { KUBECTL, runKubectl, type KubectlResult } from '../unit/lab/kubectl-harness.js';
 import { eventually } from './lab-helpers.js';
+import { bootstrapManifest, joinTokenSecretManifest } from '../../shared/kasten/manifests.js';
 
 const MC = 'kasten-io-mc';
 const CLUSTERS = 'clusters.dist.kio.kasten.io';
@@ -58,22 +60,7 @@ describe.skipIf(!KUBECTL)('the multi-cluster journey with kubectl', () => {
   it('promotes cluster-1 to primary from a Bootstrap', async () => {
     const ingress = fleet.cluster('cluster-1').k10IngressUrl;
     await ok('cluster-1', ['create', 'namespace', MC]);
-    await ok('cluster-1', ['apply', '-f', '-'], `apiVersion: dist.kio.kasten.io/v1alpha1
-kind: Bootstrap
-metadata:
-  name: bootstrap
-  namespace: ${MC}
-spec:
-  clusters:
-    cluster-1:
-      name: cluster-1
-      primary: true
-      k10:
-        namespace: kasten-io
-        releaseName: k10
-        ingress:
-          url: ${ingress}
-`);
+    await ok('cluster-1', ['apply', '-f', '-'], stringifyYaml(bootstrapManifest({ clusterName: 'cluster-1', ingressUrl: ingress })));
     const primary = await eventually(async () => {
       const out = await ok('cluster-1', ['get', CLUSTERS, '-n', MC, '-l', 'dist.kio.kasten.io/cluster-type=primary', '-o', 'json']);
       const items = JSON.parse(out).items as { metadata: { name: string }; spec: Record<string, unknown>; status?: { id?: string } }[];
@@ -85,13 +72,7 @@ spec:
   });
 
   it('fills a join token Secret created with generateName', async () => {
-    const out = await ok('cluster-1', ['create', '-f', '-', '-o', 'name'], `apiVersion: v1
-kind: Secret
-metadata:
-  generateName: join-token-secret-
-  namespace: ${MC}
-type: dist.kio.kasten.io/join-token
-`);
+    const out = await ok('cluster-1', ['create', '-f', '-', '-o', 'name'], stringifyYaml(joinTokenSecretManifest()));
     const name = out.trim().replace('secret/', '');
     expect(name).toMatch(/^join-token-secret-[a-z0-9]{5}$/);
     token = await eventually(() => secretField('cluster-1', MC, name, 'token'), 'the token to be filled in');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLUSTER_INFO_FINALIZER, JOIN_OBJECTS, K10_NAMESPACE, LABELS, MC_NAMESPACE } from '../../../../shared/kasten/kinds.js';
-import { createToken, eventually, join, promote, rt, startFleet, type Fleet } from './harness.js';
+import { createToken, eventually, promote, rt, startFleet, startJoinedFleet, type Fleet } from './harness.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {
@@ -12,11 +12,7 @@ const multiClusterSas = (c: Fleet['clusters'][number]) =>
   c.store.list(rt('serviceaccounts'), { namespace: K10_NAMESPACE, filter: (s) => LABELS.multiClusterSa in (s.metadata.labels ?? {}) }).items;
 
 async function joinedFleet(names: string[]): Promise<Fleet['clusters']> {
-  fleet = await startFleet(names);
-  const [hq, ...rest] = fleet.clusters;
-  await promote(hq);
-  const token = await createToken(hq);
-  for (const c of rest) await join(hq, c, token);
+  fleet = await startJoinedFleet(names);
   return fleet.clusters;
 }
 

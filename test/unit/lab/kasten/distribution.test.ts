@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { K10_NAMESPACE, LABELS, MC_NAMESPACE } from '../../../../shared/kasten/kinds.js';
 import { LAB_K10 } from '../../../../shared/kasten/lab.js';
-import { createToken, eventually, join, promote, startFleet, type Fleet, type TestCluster } from './harness.js';
+import { createToken, eventually, startJoinedFleet, type Fleet, type TestCluster } from './harness.js';
 
 let fleet: Fleet | undefined;
 afterEach(async () => {
@@ -16,11 +16,7 @@ interface DistStatus {
 }
 
 async function joinedFleet(names: string[]): Promise<TestCluster[]> {
-  fleet = await startFleet(names);
-  const [hq, ...rest] = fleet.clusters;
-  await promote(hq);
-  const token = await createToken(hq);
-  for (const c of rest) await join(hq, c, token);
+  fleet = await startJoinedFleet(names);
   return fleet.clusters;
 }
 

@@ -9,6 +9,7 @@ import { newClusterState, LabCluster } from '../../../../main/lab/cluster.js';
 import type { FleetNetwork } from '../../../../main/lab/k10-host.js';
 import { attachK10, type K10Instance, type K10Options } from '../../../../main/lab/kasten/index.js';
 import { RESOURCE_TYPES, type KubeObject } from '../../../../main/lab/resources.js';
+import { bootstrapManifest } from '../../../../shared/kasten/manifests.js';
 import {
   JOIN_OBJECTS,
   JOIN_TOKEN_SECRET_TYPE,
@@ -109,10 +110,7 @@ export async function eventually<T>(check: () => T | undefined | false, what: st
 
 export function bootstrap(c: TestCluster, name = c.name): void {
   if (!c.get('namespaces', undefined, MC_NAMESPACE)) c.create('namespaces', { metadata: { name: MC_NAMESPACE } });
-  c.create('bootstraps', {
-    metadata: { name: 'bootstrap', namespace: MC_NAMESPACE },
-    spec: { clusters: { [name]: { name, primary: true, k10: { namespace: K10_NAMESPACE, releaseName: 'k10', ingress: { url: c.k10IngressUrl } } } } },
-  });
+  c.create('bootstraps', bootstrapManifest({ clusterName: name, ingressUrl: c.k10IngressUrl }));
 }
 
 /** Promotes `c` and returns once its Cluster exists. */
@@ -152,4 +150,14 @@ export async function join(primary: TestCluster, c: TestCluster, token: string):
     () => (primary.get('clusters', MC_NAMESPACE, c.name)?.status as { connection?: { state?: string } } | undefined)?.connection?.state === 'Connected',
     `${c.name} connected`,
   );
+}
+
+/** A fleet whose first cluster is the primary and every other one a joined secondary. */
+export async function startJoinedFleet(names: string[], opts: K10Options = {}): Promise<Fleet> {
+  const fleet = await startFleet(names, opts);
+  const [primary, ...secondaries] = fleet.clusters;
+  await promote(primary);
+  const token = await createToken(primary);
+  for (const c of secondaries) await join(primary, c, token);
+  return fleet;
 }
