@@ -483,12 +483,20 @@ function parseBody(text: string, contentType: string): unknown {
 }
 
 /**
+ * The media type of a create, update or delete body. Without a Content-Type
+ * the real server assumes its first serializer, JSON (kubectl 1.20 sends none).
+ */
+function bodyMediaType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || 'application/json';
+}
+
+/**
  * Reads a create/update body: a JSON (or YAML) object of this resource's
  * kind. Unknown fields follow `fieldValidation`: Strict rejects them, Warn
  * (the default) drops them with a Warning header, Ignore drops them silently.
  */
 async function readObject(req: IncomingMessage, rt: ResourceType, query: Query, res: ServerResponse): Promise<KubeObject> {
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = bodyMediaType(req);
   // Built-in kinds are also read as protobuf (kubectl 1.32+ sends its typed requests so); custom resources never are.
   const accepted = isCustomResource(rt) ? ['application/json', 'application/yaml'] : ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE];
   if (!accepted.includes(contentType)) {
@@ -654,7 +662,7 @@ interface DeleteOptionsBody {
 async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<{ dryRun: boolean; preconditions?: DeleteOptionsBody['preconditions'] }> {
   const raw = await readBody(req);
   if (!raw.length) return { dryRun: query.getAll('dryRun').includes('All') };
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const contentType = bodyMediaType(req);
   let parsed: unknown;
   if (contentType === PROTOBUF_MEDIA_TYPE) {
     try {

@@ -346,3 +346,15 @@ async function postChunked(body: string): Promise<HttpResult> {
     req.end();
   });
 }
+
+describe('bodies without a Content-Type', () => {
+  it('reads them as JSON, as kube-apiserver does (kubectl 1.20 sends none on create)', async () => {
+    const res = await request(cluster, CONFIGMAPS, {
+      method: 'POST',
+      contentType: null,
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-content-type' }, data: { a: '1' } },
+    });
+    expect(res.status).toBe(201);
+    expect(cluster.store.get(rt('configmaps'), NS, 'no-content-type')?.data).toEqual({ a: '1' });
+  });
+});

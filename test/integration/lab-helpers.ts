@@ -47,7 +47,8 @@ export interface RequestOptions {
   /** Who signs in: one of the cluster's users (default admin), or a bare token. */
   user?: LabUser['id'] | { token: string };
   body?: unknown;
-  contentType?: string;
+  /** Content-Type of the body (default JSON); null sends none. */
+  contentType?: string | null;
   /** A keep-alive agent to reuse connections; none (a fresh connection) by default. */
   agent?: Agent;
   timeoutMs?: number;
@@ -66,7 +67,7 @@ export function request(cluster: LabCluster, path: string, opts: RequestOptions 
   const headers: Record<string, string> = { accept: 'application/json' };
   if ('token' in user && user.token) headers.authorization = `Bearer ${user.token}`;
   if (payload !== undefined) {
-    headers['content-type'] = opts.contentType ?? 'application/json';
+    if (opts.contentType !== null) headers['content-type'] = opts.contentType ?? 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
   const cert = 'cert' in user ? user.cert : undefined;
