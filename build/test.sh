@@ -7,6 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export KUBECACHEDIR="${KUBECACHEDIR:-$(mktemp -d)}"
+# A kubectl unpacked by build/fetch-kubectl.sh, on machines that had none.
+[ -d .tools/bin ] && export PATH="$PWD/.tools/bin:$PATH"
 mkdir -p test-results
 rm -f test-results/vitest.json test-results/vitest-e2e.json
 

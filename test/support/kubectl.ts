@@ -8,6 +8,7 @@
  * Commands are spawned asynchronously: a server in the same process (the lab
  * fleet) must keep answering while kubectl waits for it.
  */
+import { fileURLToPath } from 'node:url';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { delimiter, dirname, join } from 'node:path';
  * kubectl's path, or undefined where it is not installed (tests then skip).
  * `KUBECTL=/path/to/kubectl` picks another one, e.g. Debian's 1.20.
  */
-export const KUBECTL = [process.env.KUBECTL, '/usr/bin/kubectl', ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl'))].find(
+export const KUBECTL = [process.env.KUBECTL, '/usr/bin/kubectl', ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl')), fileURLToPath(new URL('../../.tools/bin/kubectl', import.meta.url))].find(
   (p): p is string => !!p && existsSync(p),
 );
 
