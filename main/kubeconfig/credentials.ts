@@ -80,6 +80,19 @@ export function proxyHasCredentials(url: string): boolean {
   }
 }
 
+/** A server URL safe to show: any user name or password in it replaced by ***. */
+export function redactServerUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '***';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 /** A proxy URL safe to show: any password replaced by ***. */
 export function redactProxyUrl(url: string): string {
   try {

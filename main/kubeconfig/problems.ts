@@ -8,7 +8,7 @@
  */
 import type { Problem } from '../../shared/contract/kubeconfig.js';
 import { day, decodeBase64, judgeCertificate, keyMatchesCertificate, parsePrivateKey } from './certs.js';
-import { redactProxyUrl } from './credentials.js';
+import { redactProxyUrl, redactServerUrl } from './credentials.js';
 import type { SearchPath } from './exec-path.js';
 import type { ResolvedContext } from './merge.js';
 import type { FileField, Materialized, MissingFile } from './materialize.js';
@@ -54,7 +54,10 @@ export function contextProblems(rc: ResolvedContext, m: Materialized, facts: Pro
   if (cluster) {
     const server = cluster.value.server;
     if (!server) add('no-server', 'error', `The ${describe('cluster', cluster)} has no server URL.`);
-    else if (!/^https?:\/\/[^/]/i.test(server)) add('no-server', 'error', `The ${describe('cluster', cluster)} has server "${server}", which is not an https:// URL.`);
+    else if (!/^https?:\/\/[^/]/i.test(server)) add('no-server', 'error', `The ${describe('cluster', cluster)} has server "${redactServerUrl(server)}", which is not an https:// URL.`);
+    else if (redactServerUrl(server) !== server) {
+      add('credentials-in-url', 'error', `The ${describe('cluster', cluster)} has a user name or password inside its server URL, where Flotilla would keep it in plain view. Remove it from the URL and give the credentials in the user entry (token, client certificate, or username and password).`);
+    }
     if (cluster.value.insecureSkipTlsVerify) {
       add('insecure-skip-tls-verify', 'warning', `The ${describe('cluster', cluster)} sets insecure-skip-tls-verify: the server's certificate is not checked, so anyone between this workstation and the cluster could pose as it. Prefer the cluster's CA in certificate-authority-data.`);
     }

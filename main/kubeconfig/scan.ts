@@ -13,6 +13,7 @@ import { materialize, readReferences } from './materialize.js';
 import type { KubeconfigFile } from './model.js';
 import { toClusterName, uniqueName } from './names.js';
 import { parseKubeconfig } from './parse.js';
+import { redactServerUrl } from './credentials.js';
 import { contextProblems } from './problems.js';
 import type { SourceInput } from './sources.js';
 
@@ -94,7 +95,7 @@ export async function buildScan(inputs: readonly SourceInput[], deps: ScanDeps):
         contextName: ctx.name,
         clusterName: ctx.value.cluster,
         userName: ctx.value.user,
-        server: rc.cluster?.value.server ?? '',
+        server: redactServerUrl(rc.cluster?.value.server ?? ''),
         ...(ctx.value.namespace ? { namespace: ctx.value.namespace } : {}),
         authKind: detectAuthKind(rc.user?.value),
         ...(ctx.origin.path ? { sourceFile: ctx.origin.path } : {}),
@@ -133,7 +134,7 @@ class Naming {
         severity: 'warning',
         message:
           `A cluster named "${base}" is already imported (server ${existing.server || 'unknown'}). Importing updates it, replacing its credentials, or skips it; give this one another name to keep both.` +
-          (elsewhere ? ` Note that this context points at a different server (${server}).` : ''),
+          (elsewhere ? ` Note that this context points at a different server (${redactServerUrl(server)}).` : ''),
       });
       return { name: base, existingClusterId: existing.id, problems };
     }

@@ -104,7 +104,7 @@ export type AppState = z.infer<typeof AppStateSchema>;
 
 /** Settings of a first start: fleet sorted by name, no filter. */
 export function defaultSettings(): Settings {
-  return { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } };
+  return { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };
 }
 
 /** The state of a first start. */

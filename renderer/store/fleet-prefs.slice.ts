@@ -1,8 +1,7 @@
 /**
  * How the user looks at the fleet: search text, role and state filters and
- * the sort. Sort, search and role filter are saved through `settings:set`
- * (the state filter is not part of the saved settings); typing in the search
- * box is saved once the user pauses, not on every key.
+ * the sort, all saved through `settings:set`; typing in the search box is
+ * saved once the user pauses, not on every key.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { ClusterRole, Settings } from '../../shared/contract/index.js';
@@ -10,6 +9,7 @@ import type { Api } from '../api.js';
 import {
   DEFAULT_SORT,
   isClusterRole,
+  isStateFilter,
   nextSort,
   sortFromPrefs,
   type FleetColumnId,
@@ -59,8 +59,13 @@ export const createFleetPrefsSlice =
         const r = await api.invoke('settings:get', {});
         if (!r.ok) return get().notify(r.error);
         saved = r.result;
-        const { sort, filter, roleFilter } = r.result.fleet;
-        set({ sort: sortFromPrefs(sort), search: filter, roleFilter: roleFilter.filter(isClusterRole) });
+        const { sort, filter, roleFilter, stateFilter } = r.result.fleet;
+        set({
+          sort: sortFromPrefs(sort),
+          search: filter,
+          roleFilter: roleFilter.filter(isClusterRole),
+          stateFilter: isStateFilter(stateFilter) ? stateFilter : 'all',
+        });
       },
 
       sortBy(column) {
@@ -86,12 +91,13 @@ export const createFleetPrefsSlice =
 
       setStateFilter(state) {
         set({ stateFilter: state });
+        void get().savePrefs();
       },
 
       async savePrefs() {
         clearTimeout(searchTimer);
-        const { sort, search, roleFilter } = get();
-        const settings: Settings = { ...saved, fleet: { sort, filter: search, roleFilter } };
+        const { sort, search, roleFilter, stateFilter } = get();
+        const settings: Settings = { ...saved, fleet: { sort, filter: search, roleFilter, stateFilter } };
         const r = await api.invoke('settings:set', { settings });
         if (r.ok) saved = r.result;
         else get().notify(r.error);

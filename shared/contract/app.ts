@@ -25,6 +25,8 @@ export const FleetPrefsSchema = z.object({
   sort: z.object({ column: z.string().max(64), direction: z.enum(['asc', 'desc']) }),
   filter: z.string().max(1000),
   roleFilter: z.array(z.string().max(32)).max(10),
+  /** The fleet view's state filter ('all', 'reachable', …); absent in state files of before it was saved. */
+  stateFilter: z.string().max(32).default('all'),
 });
 export type FleetPrefs = z.infer<typeof FleetPrefsSchema>;
 

@@ -34,6 +34,7 @@ export const PROBLEM_CODES = [
   'exec-not-found',
   'proxy-url',
   'no-server',
+  'credentials-in-url',
 ] as const;
 
 export const ProblemSchema = z.object({

@@ -1,8 +1,8 @@
 /**
  * The fleet view with 200 clusters (a lab fleet opened by the preview): the
  * table renders only the rows in view, and search, sort, filters and the
- * keyboard keep working and stay quick. The sort survives a reload, because
- * it is saved through settings:set.
+ * keyboard keep working and stay quick. The sort and the state filter
+ * survive a reload, because they are saved through settings:set.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -126,6 +126,10 @@ describe(`the fleet view with ${CLUSTERS} clusters`, () => {
     await ui.fleet.waitForRowCount(CLUSTERS);
 
     await thenRows(() => ui.fleet.filterState('unreachable'), 0);
+    // The state filter is saved with the other preferences: a reload keeps it.
+    await page.reload();
+    await ui.waitForScreen('fleet', 30_000);
+    await expect.poll(() => page.getByTestId('state-filter').inputValue()).toBe('unreachable');
     await thenRows(() => ui.fleet.filterState('all'), CLUSTERS);
   });
 

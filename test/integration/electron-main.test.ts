@@ -86,7 +86,7 @@ describe('the Electron main process (bundled, under a stand-in for Electron)', (
   });
 
   it("answers the app's own main frame through the router", () => {
-    expect(first.steps.fromAppFrame).toEqual({ ok: true, result: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } } });
+    expect(first.steps.fromAppFrame).toEqual({ ok: true, result: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } } });
     expect(first.steps.unknownChannel).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
   });
 

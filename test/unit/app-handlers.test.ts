@@ -4,7 +4,7 @@ import { appHandlers, type AppHandlerDeps, type SettingsState } from '../../main
 import { createRouter } from '../../main/ipc/router.js';
 
 const ctx = { transport: 'test' } as const;
-const defaults: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } };
+const defaults: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };
 
 function fakeState(problem?: string): SettingsState & { writes: number } {
   let current = { settings: structuredClone(defaults) };
@@ -80,7 +80,7 @@ describe('app:info', () => {
 describe('settings', () => {
   it('saves what the user chose and returns it', async () => {
     const { router, state } = setup();
-    const chosen: Settings = { fleet: { sort: { column: 'latency', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'] } };
+    const chosen: Settings = { fleet: { sort: { column: 'latency', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'], stateFilter: 'unreachable' } };
     expect(await router.call('settings:set', { settings: chosen }, ctx)).toEqual({ ok: true, result: chosen });
     expect(await router.call('settings:get', {}, ctx)).toEqual({ ok: true, result: chosen });
     expect(state.writes).toBe(1);

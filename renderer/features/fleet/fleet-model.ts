@@ -48,6 +48,10 @@ export const CLUSTER_ROLES: readonly ClusterRole[] = ['primary', 'secondary', 's
 
 export const STATE_FILTERS = ['all', 'reachable', 'unreachable', 'errors', 'failed-actions'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
+
+export function isStateFilter(value: string): value is StateFilter {
+  return (STATE_FILTERS as readonly string[]).includes(value);
+}
 export const STATE_FILTER_LABELS: Record<StateFilter, string> = {
   all: 'Any state',
   reachable: 'Reachable',

@@ -6,7 +6,7 @@ import type { CallContext } from '../../../main/ipc/types.js';
 
 const ctx: CallContext = { transport: 'test' };
 
-const settings: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } };
+const settings: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };
 
 function memoryLog(): Logger & { lines: string[] } {
   const lines: string[] = [];

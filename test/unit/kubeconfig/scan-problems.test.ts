@@ -109,6 +109,15 @@ describe('buildScan problems', () => {
     expect(candidates[0]!.dto.problems[0]!.message).toMatch(/not an https:\/\/ URL/);
   });
 
+  it('refuses a server URL that carries a user name or password, and never shows them', async () => {
+    const { candidates } = await scan([config({ server: 'https://ada:hunter2@prod.example:6443' }, { token: 't' })]);
+    const dto = candidates[0]!.dto;
+    expect(codes(dto.problems)).toEqual(['credentials-in-url']);
+    expect(dto.problems[0]!.severity).toBe('error');
+    expect(dto.server).toBe('https://***@prod.example:6443/');
+    expect(JSON.stringify(dto)).not.toContain('hunter2');
+  });
+
   it('flags referenced files that are missing, naming the file, the entry and the kubeconfig', async () => {
     const { candidates } = await scan([config({ 'certificate-authority': 'ca.crt' }, { 'client-certificate': '/pki/ada.crt', 'client-key': '/pki/ada.key' })], {
       files: { '/pki/ada.crt': client.certPem },

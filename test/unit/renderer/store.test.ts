@@ -9,7 +9,7 @@ import { createAppStore, resetStore, type AppStore } from '../../../renderer/sto
 import { SEARCH_SAVE_DELAY_MS } from '../../../renderer/store/fleet-prefs.slice.js';
 import { candidate, deferred, fakeMain, fleetRow, ok, summaryOf, type FakeMain } from './fixtures.js';
 
-const DEFAULT_SETTINGS: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] } };
+const DEFAULT_SETTINGS: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };
 const NO_LAB: LabStatus = { running: false, clusters: [] };
 
 function snapshot(rows = [fleetRow('a'), fleetRow('b')], version = 1): FleetSnapshot {
@@ -37,7 +37,7 @@ describe('start-up', () => {
   });
 
   it('shows the fleet when clusters exist, with the saved sort and filters', async () => {
-    const settings: Settings = { fleet: { sort: { column: 'k10Version', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary', 'not-a-role'] } };
+    const settings: Settings = { fleet: { sort: { column: 'k10Version', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary', 'not-a-role'], stateFilter: 'failed-actions' } };
     const store = createAppStore(mainWith(snapshot(), settings).api);
     await store.getState().boot();
     const s = store.getState();
@@ -46,6 +46,7 @@ describe('start-up', () => {
     expect(s.sort).toEqual({ column: 'k10Version', direction: 'desc' });
     expect(s.search).toBe('env=prod');
     expect(s.roleFilter).toEqual(['primary']);
+    expect(s.stateFilter).toBe('failed-actions');
   });
 
   it('reports a failed call as a notice instead of throwing', async () => {
@@ -152,7 +153,7 @@ describe('fleet preferences', () => {
     store.getState().toggleRole('secondary');
     await vi.waitFor(() => expect(main.callsTo('settings:set')).toHaveLength(3));
     expect(main.callsTo('settings:set').at(-1)).toEqual({
-      settings: { fleet: { sort: { column: 'role', direction: 'desc' }, filter: '', roleFilter: ['secondary'] } },
+      settings: { fleet: { sort: { column: 'role', direction: 'desc' }, filter: '', roleFilter: ['secondary'], stateFilter: 'all' } },
     });
   });
 
@@ -164,15 +165,19 @@ describe('fleet preferences', () => {
     for (const text of ['e', 'en', 'env', 'env=prod']) store.getState().setSearch(text);
     expect(main.callsTo('settings:set')).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(SEARCH_SAVE_DELAY_MS + 10);
-    expect(main.callsTo('settings:set')).toEqual([{ settings: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: 'env=prod', roleFilter: [] } } }]);
+    expect(main.callsTo('settings:set')).toEqual([{ settings: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: 'env=prod', roleFilter: [], stateFilter: 'all' } } }]);
   });
 
-  it('keeps the state filter in memory only (it is not part of the saved settings)', async () => {
+  it('saves the state filter at once, like the role filter', async () => {
     const main = mainWith();
     const store = createAppStore(main.api);
+    await store.getState().boot();
     store.getState().setStateFilter('unreachable');
     expect(store.getState().stateFilter).toBe('unreachable');
-    expect(main.callsTo('settings:set')).toHaveLength(0);
+    await vi.waitFor(() => expect(main.callsTo('settings:set')).toHaveLength(1));
+    expect(main.callsTo('settings:set')[0]).toEqual({
+      settings: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'unreachable' } },
+    });
   });
 });
 

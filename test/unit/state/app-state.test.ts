@@ -3,7 +3,7 @@
  * atomically and in order, and a file Flotilla cannot use is kept aside and
  * reported — never silently replaced.
  */
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,8 +41,18 @@ describe('AppStateStore', () => {
     const store = await AppStateStore.open(join(dir, 'nested', 'userData'));
     expect(store.problem).toBeUndefined();
     expect(store.get().clusters).toEqual([]);
-    expect(store.get().settings.fleet).toEqual({ sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [] });
+    expect(store.get().settings.fleet).toEqual({ sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' });
     expect(await readdir(join(dir, 'nested', 'userData'))).toEqual([]);
+  });
+
+  it('reads a file written before the state filter was saved, with the filter at "all"', async () => {
+    const userData = join(dir, 'older');
+    await mkdir(userData, { recursive: true });
+    const older = { version: 1, clusters: [], settings: { fleet: { sort: { column: 'role', direction: 'desc' }, filter: 'env=prod', roleFilter: [] } } };
+    await writeFile(join(userData, STATE_FILE), JSON.stringify(older));
+    const store = await AppStateStore.open(userData);
+    expect(store.problem).toBeUndefined();
+    expect(store.get().settings.fleet).toEqual({ ...older.settings.fleet, stateFilter: 'all' });
   });
 
   it('keeps clusters, settings and the window placement across a restart', async () => {
