@@ -32,4 +32,4 @@ with open(tmp, 'wb') as f:
 os.chmod(tmp, 0o755)
 os.replace(tmp, sys.argv[2])
 PY
-"$dest" version --client | head -1
+"$dest" version --client
