@@ -29,6 +29,7 @@ import { startLabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
 import { RESOURCE_TYPES } from '../../main/lab/resources.js';
 import { MB, machine, round, runChild } from './support.js';
+import { onLines } from '../support/lines.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -175,19 +176,12 @@ async function measure(size: number): Promise<SizeResult> {
             { agent: watchAgent, ca: cluster.state.ca.certPem, headers: { authorization: `Bearer ${cluster.user('admin').token}` } },
             (res) => {
               if (res.statusCode !== 200) failed(new Error(`${cluster.name} watch answered ${res.statusCode}`));
-              let buffered = '';
-              res.setEncoding('utf8');
-              res.on('data', (chunk: string) => {
-                buffered += chunk;
-                let nl: number;
-                while ((nl = buffered.indexOf('\n')) >= 0) {
-                  const event = JSON.parse(buffered.slice(0, nl)) as { type: string; object: { metadata: { name: string } } };
-                  buffered = buffered.slice(nl + 1);
-                  const sent = committedAt.get(`${cluster.name}/${event.object.metadata.name}`);
-                  if (event.type === 'ADDED' && sent !== undefined) {
-                    lastDelivery = performance.now();
-                    delays.push(lastDelivery - sent);
-                  }
+              onLines(res, (line) => {
+                const event = JSON.parse(line) as { type: string; object: { metadata: { name: string } } };
+                const sent = committedAt.get(`${cluster.name}/${event.object.metadata.name}`);
+                if (event.type === 'ADDED' && sent !== undefined) {
+                  lastDelivery = performance.now();
+                  delays.push(lastDelivery - sent);
                 }
               });
               res.on('error', () => undefined); // cut at stop

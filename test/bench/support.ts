@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
+import { onLines } from '../support/lines.js';
 
 export const MB = 1024 * 1024;
 
@@ -18,17 +19,9 @@ export function runChild<T>(args: string[], size: number): Promise<T> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let result: T | undefined;
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as T;
-        else console.log(line);
-      }
+    onLines(child.stdout, (line) => {
+      if (line.startsWith('RESULT ')) result = JSON.parse(line.slice('RESULT '.length)) as T;
+      else console.log(line);
     });
     child.on('exit', (code) => (code === 0 && result ? done(result) : fail(new Error(`the ${size}-cluster run failed (exit code ${code})`))));
   });

@@ -8,6 +8,7 @@ import { request as httpsRequest, type Agent } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { LabCluster, LabUser } from '../../main/lab/cluster.js';
+import { onLines } from '../support/lines.js';
 
 /**
  * Polls `probe` until it returns something other than undefined/false, or
@@ -158,16 +159,8 @@ export function openWatch(cluster: LabCluster, path: string, user: LabUser['id']
     { ca: cluster.state.ca.certPem, headers: token ? { authorization: `Bearer ${token}` } : {}, agent: false },
     (res) => {
       settleStatus(res.statusCode ?? 0);
-      let buffered = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffered += chunk;
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          if (line.trim()) events.push(JSON.parse(line));
-        }
+      onLines(res, (line) => {
+        if (line.trim()) events.push(JSON.parse(line));
       });
       res.on('end', () => settleEnd('end'));
       res.on('aborted', () => settleEnd('aborted'));

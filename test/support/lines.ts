@@ -1,0 +1,7 @@
+/** Calls `onLine` for each newline-terminated line of a stream: watch streams, child output. */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+
+export function onLines(stream: Readable, onLine: (line: string) => void): void {
+  createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+}
