@@ -16,5 +16,11 @@ for (const file of process.argv.slice(2)) {
   failed += (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? 0);
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 }
+// A run can fail outside any test (vitest's "Unhandled Errors") while its report counts none.
+const runsFailed = Number(process.env.RUNS_FAILED ?? 0);
+if (runsFailed > 0 && failed === 0) {
+  console.log(`${runsFailed} vitest run(s) failed outside the tests: see "Unhandled Errors" above`);
+  failed = runsFailed;
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

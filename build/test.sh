@@ -18,12 +18,13 @@ npx tsc -b || fail "type check failed"
 npm run --silent build:renderer >/dev/null || fail "renderer build failed"
 
 status=0
+runs_failed=0
 reports=(test-results/vitest.json)
-bash build/with-keychain.sh npx vitest run "$@" || status=1
+bash build/with-keychain.sh npx vitest run "$@" || { status=1; runs_failed=$((runs_failed + 1)); }
 # With arguments (a subset of tests) the end-to-end suite is left out.
 if [ "$#" -eq 0 ]; then
   reports+=(test-results/vitest-e2e.json)
-  bash build/with-keychain.sh npx vitest run --config test/e2e/vitest.config.ts || status=1
+  bash build/with-keychain.sh npx vitest run --config test/e2e/vitest.config.ts || { status=1; runs_failed=$((runs_failed + 1)); }
 fi
-node build/summarize-tests.mjs "${reports[@]}" || status=1
+RUNS_FAILED=$runs_failed node build/summarize-tests.mjs "${reports[@]}" || status=1
 exit $status
