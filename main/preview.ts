@@ -16,6 +16,9 @@ import { startPreviewServer } from './ipc/preview-bridge.js';
 import { createLogger, type Logger } from './log.js';
 import { createServices, type Services, type ServicesOptions } from './services.js';
 import type { SecretStore } from './secrets/secret-store.js';
+import { MemoryClipboard } from './host/clipboard.js';
+import type { Host } from './host/host.js';
+import { labStarter, type LabStarterOptions } from './lab/cluster-source.js';
 
 export interface PreviewOptions {
   /** Where the preview's state file and log live. */
@@ -33,7 +36,7 @@ export interface PreviewOptions {
   log?: Logger;
   /** Passed to the services (tests shorten probe and K10 intervals). */
   fleetOptions?: ServicesOptions['fleetOptions'];
-  labOptions?: ServicesOptions['labOptions'];
+  labOptions?: LabStarterOptions;
 }
 
 export interface Preview {
@@ -49,13 +52,12 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   const log = opts.log ?? createLogger({ file: join(opts.userDataDir, 'logs', 'preview.log') });
   const services = await createServices({
-    userDataDir: opts.userDataDir,
-    shell: 'preview',
+    host: previewHost(opts.userDataDir),
     keychainService: opts.keychainService ?? 'Flotilla Preview',
     secrets: opts.secrets,
     log,
     fleetOptions: opts.fleetOptions,
-    labOptions: opts.labOptions,
+    startLab: labStarter(opts.labOptions),
   });
   let server: Awaited<ReturnType<typeof startPreviewServer>> | undefined;
   try {
@@ -78,6 +80,15 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
       await services.stop();
     },
   };
+}
+
+/**
+ * The preview's host: no native dialogs (paths are typed), no system browser,
+ * and a clipboard of its own in this process, so that copying a token from
+ * a browser page never reaches the desktop's clipboard.
+ */
+export function previewHost(userDataDir: string): Host {
+  return { shell: 'preview', userDataDir, clipboard: new MemoryClipboard() };
 }
 
 /** The preview's own user-data folder, beside (not inside) the app's. */

@@ -1,60 +1,70 @@
 /**
  * The composition root: builds every service once and registers every
  * feature's handlers on one router. Each shell (the Electron app in
- * main/app, the preview bridge in main/preview.ts, tests) calls
- * `createServices` and adapts only what differs between them: file dialogs,
- * the system browser, where user data lives, which keychain service name.
+ * main/app, the preview bridge in main/preview.ts, the CLI in main/cli,
+ * tests) calls `createServices` with its Host (main/host/host.ts): what
+ * differs between them is there, and nowhere else.
  *
  * Nothing here imports Electron; a missing handler is a startup error, so a
  * contract channel can never silently go unanswered.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { appHandlers } from './app-handlers.js';
+import { LabMode } from './clusters/lab-mode.js';
+import { createClusterRegistry, type ClusterRegistryService } from './clusters/cluster-list.js';
+import type { LabStarter } from './clusters/types.js';
+import { FleetService, type FleetOptions } from './fleet/fleet-service.js';
+import type { Host } from './host/host.js';
+import { appHandlers } from './ipc/handlers/app.js';
+import { fleetHandlers } from './ipc/handlers/fleet.js';
+import { kubeconfigHandlers } from './ipc/handlers/kubeconfig.js';
+import { labHandlers } from './ipc/handlers/lab.js';
 import { createRouter, type Router } from './ipc/router.js';
+import { ClusterPool } from './kube/cluster-pool.js';
+import { testConnection } from './kube/connection-test.js';
+import { ImportService } from './kubeconfig/import-service.js';
+import { Lifecycle } from './lifecycle.js';
 import { createLogger, type Logger } from './log.js';
 import { keychainStatus } from './secrets/keychain-status.js';
 import { createKeychainStore } from './secrets/keychain-store.js';
 import type { SecretStore } from './secrets/secret-store.js';
 import { AppStateStore } from './state/app-state.js';
-import { testConnection } from './kube/connection-test.js';
-import { createClusterRegistry, type ClusterRegistryService } from './kubeconfig/registry.js';
-import { ImportService, kubeconfigHandlers, type ImportDialogs } from './kubeconfig/import-service.js';
-import { FleetService, fleetHandlers, type FleetOptions } from './fleet/fleet-service.js';
-import { LabMode, labHandlers, type LabModeDeps } from './fleet/lab-mode.js';
-
-/** Native file pickers (Electron's dialog); absent in preview, where paths are typed. */
-export type Dialogs = ImportDialogs;
 
 export interface ServicesOptions {
-  /** Where the state file (and, in the app, the log) lives. */
-  userDataDir: string;
-  shell: 'electron' | 'preview';
+  /** What the shell offers: dialogs, clipboard, browser, where user data lives. */
+  host: Host;
   /** Shown in app:info (the app passes Electron's app.getVersion()); default: package.json's. */
   version?: string;
   /** Keychain service name; tests and the preview use their own so they never touch the app's entries. */
   keychainService?: string;
   /** A SecretStore to use instead of the OS keychain (tests). */
   secrets?: SecretStore;
-  dialogs?: Dialogs;
-  /** Opens an already checked http(s) URL in the system browser. */
-  openExternal?: (url: string) => Promise<void>;
   log?: Logger;
-  /** Fleet monitoring tuning (tests shorten probe intervals). */
+  /** Fleet monitoring tuning (tests shorten probe intervals); its concurrency options size the cluster pool. */
   fleetOptions?: FleetOptions;
-  /** Options for every lab fleet started (tests shorten the K10 emulation's intervals). */
-  labOptions?: LabModeDeps['labOptions'];
+  /** Offers "Open a lab fleet" (main/lab/cluster-source.ts); without it lab:start answers UNSUPPORTED. */
+  startLab?: LabStarter;
+  /**
+   * Start following the fleet now (the app and the preview show it at once).
+   * Otherwise the fleet's watches open on the first fleet call: a CLI
+   * `token create` opens one connection, not watches on the whole fleet.
+   */
+  watchFleet?: boolean;
 }
 
 export interface Services {
   router: Router;
+  host: Host;
   state: AppStateStore;
   secrets: SecretStore;
   registry: ClusterRegistryService;
+  pool: ClusterPool;
   fleet: FleetService;
   lab: LabMode;
   log: Logger;
-  /** Stops watches and the lab fleet and forgets held scans (and the credentials in them); safe to call twice. */
+  /** Everything that must be stopped registers here. */
+  lifecycle: Lifecycle;
+  /** Stops watches, timers and the lab fleet and forgets held scans (and the credentials in them); safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -63,54 +73,56 @@ export const KEYCHAIN_SERVICE = 'Flotilla';
 
 /** Builds the services and a router answering every contract channel. */
 export async function createServices(opts: ServicesOptions): Promise<Services> {
-  const log = opts.log ?? createLogger({ file: join(opts.userDataDir, 'logs', 'main.log') });
-  const state = await AppStateStore.open(opts.userDataDir);
+  const { host } = opts;
+  const log = opts.log ?? createLogger({ file: join(host.userDataDir, 'logs', 'main.log') });
+  const lifecycle = new Lifecycle((name, err) => log.error(`stopping ${name}: ${err instanceof Error ? err.message : String(err)}`));
+  const state = await AppStateStore.open(host.userDataDir);
   if (state.problem) log.warn(state.problem);
   const secrets = opts.secrets ?? createKeychainStore(opts.keychainService ?? KEYCHAIN_SERVICE);
   const registry = createClusterRegistry({ state, secrets, log });
-
   const router = createRouter({ log });
-  const importer = new ImportService({ registry, secrets, testConnection, log });
-  const fleet = new FleetService({ registry, events: router.events, log, options: opts.fleetOptions });
-  const lab = new LabMode({ registry, events: router.events, log, labOptions: opts.labOptions });
+
+  // Registered first, stopped last: every service below borrows its connections.
+  const pool = new ClusterPool(registry, opts.fleetOptions);
+  lifecycle.add('cluster pool', () => pool.close());
+  const importer = new ImportService({ registry, secrets, testConnection: (kc, o) => testConnection(kc, { ...o, limiter: pool.limiter }), log });
+  lifecycle.add('import scans', () => importer.dispose());
+  const fleet = new FleetService({ registry, pool, events: router.events, log, options: opts.fleetOptions });
+  lifecycle.add('fleet', () => fleet.stop());
+  const lab = new LabMode({ registry, events: router.events, log, startLab: opts.startLab });
+  lifecycle.add('lab fleet', () => lab.stop());
 
   router.register(
     appHandlers({
-      shell: opts.shell,
+      shell: host.shell,
       version: opts.version ?? packageVersion(),
       state,
       keychainStatus: () => keychainStatus(secrets),
-      openExternal: opts.openExternal,
+      openExternal: host.openExternal ? (url) => host.openExternal!(url) : undefined,
     }),
   );
-  router.register(kubeconfigHandlers(importer, { dialogs: opts.dialogs }));
+  router.register(kubeconfigHandlers(importer, { dialogs: host.dialogs }));
   router.register(fleetHandlers(fleet, registry));
   router.register(labHandlers(lab));
 
   const missing = router.unregistered();
   if (missing.length > 0) throw new Error(`No handler registered for ${missing.join(', ')}: wire the feature in main/services.ts.`);
 
-  await fleet.start();
-  log.info(`services started (${opts.shell})`, { clusters: registry.list().length });
+  if (opts.watchFleet ?? host.shell !== 'cli') await fleet.start();
+  log.info(`services started (${host.shell})`, { clusters: registry.list().length });
 
-  let stopping: Promise<void> | undefined;
   return {
     router,
+    host,
     state,
     secrets,
     registry,
+    pool,
     fleet,
     lab,
     log,
-    stop() {
-      stopping ??= (async () => {
-        importer.dispose();
-        // Independent: one failing must not leave the others running (a lab fleet holds ports).
-        const results = await Promise.allSettled([fleet, lab].map((s) => Promise.resolve().then(() => s.stop())));
-        for (const r of results) if (r.status === 'rejected') log.error(`stopping services: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
-      })();
-      return stopping;
-    },
+    lifecycle,
+    stop: () => lifecycle.dispose(),
   };
 }
 

@@ -4,18 +4,17 @@
  * are Node modules tested without Electron.
  *
  *   single instance → services (state, keychain, fleet, lab) → one window
- *   IPC: one `flotilla:invoke` handler that accepts only the app's own main
- *   frame, then hands the call to the router; events go back with
- *   webContents.send on `flotilla:event`.
+ *   IPC: main/ipc/electron-transport.ts, given ipcMain and the check that a
+ *   call comes from the app's own main frame.
  */
-import { app, BrowserWindow, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IPC_EVENT, IPC_INVOKE } from '../../shared/contract/bridge.js';
-import type { Result } from '../../shared/contract/index.js';
+import { startElectronTransport } from '../ipc/electron-transport.js';
+import { labStarter } from '../lab/cluster-source.js';
 import { createLogger } from '../log.js';
 import { createServices, type Services } from '../services.js';
-import { electronDialogs } from './dialogs.js';
+import { electronHost } from './host.js';
 import { buildAppMenu } from './menu.js';
 import { isAppPageUrl } from '../security/url-policy.js';
 import { createMainWindow, denyAllPermissions, lockDownContents, windowPlacement, type AppPaths } from './window.js';
@@ -79,27 +78,26 @@ function run(): void {
       denyAllPermissions(session.defaultSession, log);
       Menu.setApplicationMenu(buildAppMenu());
       const s = await createServices({
-        userDataDir: app.getPath('userData'),
-        shell: 'electron',
+        host: electronHost(() => win),
         version: app.getVersion(),
-        dialogs: electronDialogs(() => win),
-        openExternal: (url) => shell.openExternal(url),
+        startLab: labStarter(),
         log,
       });
       services = s;
 
-      ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, args: unknown): Promise<Result<unknown>> => {
-        if (!fromAppFrame(event)) {
-          log.warn('refused IPC from a frame that is not the app page', { channel: typeof channel === 'string' ? channel.slice(0, 64) : typeof channel });
-          return { ok: false, error: { code: 'FORBIDDEN', message: "Only Flotilla's own page may call Flotilla." } };
-        }
-        return s.router.call(channel, args, { transport: 'electron' });
-      });
-
-      s.router.subscribe(({ event, payload }) => {
-        const contents = win?.webContents;
-        if (contents && !contents.isDestroyed() && isAppPageUrl(contents.getURL(), paths.indexUrl)) contents.send(IPC_EVENT, event, payload);
-      });
+      s.lifecycle.add(
+        'IPC',
+        startElectronTransport<IpcMainInvokeEvent>({
+          ipcMain,
+          router: s.router,
+          log,
+          isAppFrame: fromAppFrame,
+          eventTarget: () => {
+            const contents = win?.webContents;
+            return contents && !contents.isDestroyed() && isAppPageUrl(contents.getURL(), paths.indexUrl) ? contents : undefined;
+          },
+        }),
+      );
 
       openWindow(s);
       app.on('activate', () => {

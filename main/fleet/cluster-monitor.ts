@@ -14,15 +14,13 @@
  * unreachable within a probe timeout, not a probe interval; when the probe
  * sees it again, the watches are kicked out of their backoff.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError, type ErrorCode } from '../../shared/contract/index.js';
 import { K10_NAMESPACE, KASTEN_GROUPS, KASTEN_VERSION, LABELS, MC_NAMESPACE, JOIN_OBJECTS } from '../../shared/kasten/kinds.js';
-import { ClusterClient } from '../kube/cluster-client.js';
+import type { ClusterClient } from '../kube/cluster-client.js';
 import { k10VersionFrom } from '../kube/connection-test.js';
 import { httpError } from '../kube/errors.js';
 import { Informer, type InformerStatus, type KubeObject } from '../kube/informer.js';
-import type { Limiter } from '../kube/limiter.js';
-import type { StoredCluster } from '../kubeconfig/registry-api.js';
+import type { StoredCluster } from '../clusters/types.js';
 import {
   latencyChanged,
   projectAction,
@@ -59,13 +57,11 @@ export interface MonitorTuning {
 }
 
 export interface MonitorDeps {
-  limiter: Limiter;
-  probeLimiter: Limiter;
   tuning: MonitorTuning;
   /** Something changed: rebuild this row (soon). `mc` when the Cluster objects changed (other rows read their labels). */
   onDirty: (id: string, what?: 'mc') => void;
-  /** Loads the cluster's KubeConfig (the registry, through a bounded queue: keychain reads). */
-  loadKubeConfig: () => Promise<KubeConfig>;
+  /** The cluster's client, borrowed from the cluster pool (credentials loaded on first use). */
+  client: () => Promise<ClusterClient>;
 }
 
 export interface Reachability {
@@ -154,23 +150,17 @@ export class ClusterMonitor {
   }
 
   private async setup(): Promise<void> {
-    let kc: KubeConfig;
+    let client: ClusterClient;
     try {
-      kc = await this.deps.loadKubeConfig();
+      client = await this.deps.client();
     } catch (err) {
       this.setupFailed(err);
       return;
     }
     if (this.stopped) return;
     try {
-      this.client = new ClusterClient(kc, {
-        name: this.cluster.name,
-        key: this.cluster.id,
-        limiter: this.deps.limiter,
-        probeLimiter: this.deps.probeLimiter,
-        timeoutMs: this.deps.tuning.requestTimeoutMs,
-      });
-      this.makeInformers(this.client);
+      this.client = client;
+      this.makeInformers(client);
     } catch (err) {
       this.setupFailed(err);
       return;
@@ -198,15 +188,12 @@ export class ClusterMonitor {
     await this.probe();
   }
 
-  /** Stops probing and watching, and closes every connection. */
+  /** Stops probing and watching; the connection belongs to the pool, which closes it when the cluster goes. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    // Informers first (they then take the aborted requests for what they are), then the connections.
-    const stopping = this.informers.map((i) => i.stop());
-    this.client?.close();
-    await Promise.all(stopping);
+    await Promise.all(this.informers.map((i) => i.stop()));
   }
 
   /** One probe at a time; a probe asked for while one runs waits for it. */

@@ -33,24 +33,16 @@
  * when the cluster recovers.
  */
 import { AppError, type Args, type FleetChangedEvent, type FleetRow, type FleetSnapshot, type FleetSummary } from '../../shared/contract/index.js';
-import type { EventSink, HandlerMap } from '../ipc/types.js';
-import { Limiter } from '../kube/limiter.js';
-import type { ClusterRegistry, StoredCluster } from '../kubeconfig/registry-api.js';
+import type { EventSink } from '../events.js';
+import { ClusterPool, type PoolOptions } from '../kube/cluster-pool.js';
+import type { ClusterRegistry, StoredCluster } from '../clusters/types.js';
 import type { Logger } from '../log.js';
 import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
 import { summarize, type RoleFacts } from './fleet-row.js';
 
-export interface FleetOptions extends Partial<MonitorTuning> {
+export interface FleetOptions extends Partial<MonitorTuning>, PoolOptions {
   /** Least time between two fleet:changed events. */
   throttleMs?: number;
-  /** Requests in flight across the fleet (lists, watch openings). */
-  globalConcurrency?: number;
-  /** Requests in flight to one cluster. */
-  perClusterConcurrency?: number;
-  /** Probes in flight across the fleet. */
-  probeConcurrency?: number;
-  /** Keychain reads (registry.kubeConfig) in flight. */
-  credentialConcurrency?: number;
 }
 
 export interface FleetServiceDeps {
@@ -58,6 +50,8 @@ export interface FleetServiceDeps {
   events: EventSink;
   log?: Logger;
   options?: FleetOptions;
+  /** The app's cluster pool; a private one over `registry` when absent (tests, benchmarks). */
+  pool?: ClusterPool;
 }
 
 const DEFAULT_TUNING: MonitorTuning = {
@@ -81,9 +75,8 @@ export class FleetService {
   private readonly log?: Logger;
   private readonly tuning: MonitorTuning;
   private readonly throttleMs: number;
-  private readonly limiter: Limiter;
-  private readonly probeLimiter: Limiter;
-  private readonly credentials: Limiter;
+  private readonly pool: ClusterPool;
+  private readonly ownPool: boolean;
 
   private readonly entries = new Map<string, Entry>();
   private readonly rows = new Map<string, FleetRow>();
@@ -115,10 +108,8 @@ export class FleetService {
       watchSeconds: o.watchSeconds ?? DEFAULT_TUNING.watchSeconds,
     };
     this.throttleMs = o.throttleMs ?? 200;
-    this.limiter = new Limiter({ global: o.globalConcurrency ?? 32, perKey: o.perClusterConcurrency ?? 3 });
-    // Probes have their own pool: a queue of lists at start-up never delays "is it up?".
-    this.probeLimiter = new Limiter({ global: o.probeConcurrency ?? 32, perKey: 1 });
-    this.credentials = new Limiter({ global: o.credentialConcurrency ?? 8, perKey: 1 });
+    this.ownPool = !deps.pool;
+    this.pool = deps.pool ?? new ClusterPool(deps.registry, { ...o, requestTimeoutMs: this.tuning.requestTimeoutMs });
   }
 
   /** Follows the registry from now on: a row for every cluster in it. Idempotent. */
@@ -164,6 +155,7 @@ export class FleetService {
     const monitors = [...this.entries.values()].map((e) => e.monitor);
     this.entries.clear();
     await Promise.all(monitors.map((m) => m.stop()));
+    if (this.ownPool) this.pool.close();
   }
 
   /** Brings the monitors in line with the registry: new clusters, gone ones, changed ones. */
@@ -194,11 +186,9 @@ export class FleetService {
 
   private add(cluster: StoredCluster): void {
     const monitor = new ClusterMonitor(cluster, {
-      limiter: this.limiter,
-      probeLimiter: this.probeLimiter,
       tuning: this.tuning,
       onDirty: (id, what) => this.markDirty(id, what),
-      loadKubeConfig: () => this.credentials.run('keychain', () => this.registry.kubeConfig(cluster.id)),
+      client: () => this.pool.client(cluster.id),
     });
     this.entries.set(cluster.id, { monitor });
     this.removedIds.delete(cluster.id); // removed and added back before a flush: an update, not a removal
@@ -365,8 +355,8 @@ export class FleetService {
       clusters: this.entries.size,
       watches,
       openWatches,
-      requestsActive: this.limiter.active,
-      requestsQueued: this.limiter.queued,
+      requestsActive: this.pool.limiter.active,
+      requestsQueued: this.pool.limiter.queued,
     };
   }
 }
@@ -381,24 +371,4 @@ function sameLinks(a: RoleFacts | undefined, b: RoleFacts): boolean {
 
 function sameUrl(a: string, b: string): boolean {
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
-}
-
-/**
- * The fleet's channels: `fleet:snapshot`, `fleet:refresh`, and
- * `clusters:remove` (registry.remove — keychain entries go too — then the
- * rows, without waiting for the registry's change notification).
- */
-export function fleetHandlers(fleet: FleetService, registry: ClusterRegistry): HandlerMap<'fleet:snapshot' | 'fleet:refresh' | 'clusters:remove'> {
-  return {
-    'fleet:snapshot': () => fleet.snapshot(),
-    'fleet:refresh': async (args: Args<'fleet:refresh'>) => {
-      await fleet.refresh(args.id);
-      return null;
-    },
-    'clusters:remove': async (args: Args<'clusters:remove'>) => {
-      const removed = await registry.remove(args.ids);
-      fleet.reconcile();
-      return { removed };
-    },
-  };
 }

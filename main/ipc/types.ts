@@ -4,7 +4,7 @@
  * so a handler receives parsed, defaulted arguments and may throw an
  * AppError, which reaches the renderer as `{ ok: false, error }`.
  */
-import type { Args, Channel, EventName, EventPayload, ResultOf } from '../../shared/contract/index.js';
+import type { Args, Channel, ResultOf } from '../../shared/contract/index.js';
 
 export interface CallContext {
   /** Which transport the call came through. */
@@ -16,6 +16,4 @@ export type Handler<C extends Channel> = (args: Args<C>, ctx: CallContext) => Pr
 /** Handlers for a subset of channels: each feature exports one of these. */
 export type HandlerMap<C extends Channel> = { [K in C]: Handler<K> };
 
-export interface EventSink {
-  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-}
+export type { EventSink } from '../events.js';

@@ -33,7 +33,7 @@ import {
 } from '@kubernetes/client-node';
 import { AppError, type AuthKind } from '../../shared/contract/index.js';
 import { httpError, networkError, type AuthDescription, type ErrorContext, type TlsDetail } from './errors.js';
-import type { SearchPath } from '../kubeconfig/exec-path.js';
+import type { SearchPath } from './exec-path.js';
 import { ExecCredentialSource, type ExecConfig } from './exec-credential.js';
 import { Limiter } from './limiter.js';
 import { DEFAULT_RETRY, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
@@ -102,7 +102,7 @@ export interface ClusterClientOptions {
   /** Default per-request timeout (ms). */
   timeoutMs?: number;
   retry?: RetryPolicy;
-  /** PATH for exec credential plugins; the login shell's by default (kubeconfig/exec-path.ts). */
+  /** PATH for exec credential plugins; the login shell's by default (kube/exec-path.ts). */
   execPath?: () => Promise<SearchPath>;
   execTimeoutMs?: number;
   /** Largest answer accepted (bytes). */

@@ -13,7 +13,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError, type ConnectionTest } from '../../shared/contract/index.js';
 import { K10_NAMESPACE, KASTEN_GROUPS, LABELS } from '../../shared/kasten/kinds.js';
-import type { SearchPath } from '../kubeconfig/exec-path.js';
+import type { SearchPath } from './exec-path.js';
 import { ClusterClient, type RawResponse } from './cluster-client.js';
 import { httpError, seconds } from './errors.js';
 import { Limiter } from './limiter.js';
@@ -25,6 +25,8 @@ export interface ConnectionTestOptions {
   name?: string;
   /** PATH for exec plugins (the login shell's by default). */
   execPath?: () => Promise<SearchPath>;
+  /** The fleet-wide limiter (the cluster pool's), so tests of many contexts count against the same bound. */
+  limiter?: Limiter;
 }
 
 interface VersionInfo {
@@ -69,7 +71,7 @@ export async function testConnection(kc: KubeConfig, opts: ConnectionTestOptions
       execPath: opts.execPath,
       // A test is one person waiting: no retries that would outlast the timeout.
       retry: { maxRetries: 1, maxDelayMs: Math.min(2_000, timeoutMs / 4), baseDelayMs: 200 },
-      limiter: new Limiter({ global: 4, perKey: 4 }),
+      limiter: opts.limiter ?? new Limiter({ global: 4, perKey: 4 }),
     });
   } catch (err) {
     return { reachable: false, error: asAppError(err, name).toDto() };

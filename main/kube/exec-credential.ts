@@ -20,7 +20,7 @@
 import { spawn } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 import { AppError } from '../../shared/contract/index.js';
-import { cachedSearchPath, findExecutable, type SearchPath } from '../kubeconfig/exec-path.js';
+import { cachedSearchPath, findExecutable, type SearchPath } from './exec-path.js';
 import { seconds } from './errors.js';
 
 /** The `exec` stanza of a kubeconfig user. */
@@ -51,7 +51,7 @@ export interface ExecContext {
   caData?: string;
   tlsServerName?: string;
   insecureSkipTlsVerify?: boolean;
-  /** The PATH to search and run with (the login shell's); see kubeconfig/exec-path.ts. */
+  /** The PATH to search and run with (the login shell's); see kube/exec-path.ts. */
   path?: () => Promise<SearchPath>;
   timeoutMs?: number;
 }

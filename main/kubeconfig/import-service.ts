@@ -15,16 +15,15 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { AppError, type AppErrorDto } from '../../shared/contract/errors.js';
 import type { ConnectionTest } from '../../shared/contract/fleet.js';
 import type { ImportReport, ImportSelection, ImportSource, ScanResult, kubeconfigChannels } from '../../shared/contract/kubeconfig.js';
-import type { HandlerMap } from '../ipc/types.js';
 import { testConnection as defaultTestConnection } from '../kube/connection-test.js';
 import { redactSecrets, type Logger } from '../log.js';
 import { requireKeychain } from '../secrets/keychain-status.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { ClusterRecord } from '../state/schema.js';
 import { splitSecrets, toKubeConfig } from './credentials.js';
-import { sharedSearchPath, type SearchPath } from './exec-path.js';
+import { sharedSearchPath, type SearchPath } from '../kube/exec-path.js';
 import { materialize, readReferences } from './materialize.js';
-import type { ClusterRegistryService, ImportEntry } from './registry.js';
+import type { ClusterRegistryService, ImportEntry } from '../clusters/cluster-list.js';
 import { buildScan, type ScannedCandidate } from './scan.js';
 import { readSource } from './sources.js';
 
@@ -238,31 +237,6 @@ export class ImportService {
 export interface ImportDialogs {
   pickFiles(): Promise<string[]>;
   pickFolder(): Promise<string | null>;
-}
-
-type KubeconfigChannel = keyof typeof kubeconfigChannels;
-
-/** The `kubeconfig:*` handlers over `service`; the pickers answer UNSUPPORTED without `dialogs`. */
-export function kubeconfigHandlers(service: ImportService, deps: { dialogs?: ImportDialogs } = {}): HandlerMap<KubeconfigChannel> {
-  const noDialogs = () =>
-    new AppError('UNSUPPORTED', 'File and folder pickers are only available in the desktop app; type the path of the file or folder instead.');
-  return {
-    'kubeconfig:scan': ({ source }) => service.scan(source),
-    'kubeconfig:test': ({ scanId, candidateIds }) => service.test(scanId, candidateIds),
-    'kubeconfig:import': ({ scanId, selections }) => service.import(scanId, selections),
-    'kubeconfig:discard': ({ scanId }) => {
-      service.discard(scanId);
-      return null;
-    },
-    'kubeconfig:pick-files': async () => {
-      if (!deps.dialogs) throw noDialogs();
-      return deps.dialogs.pickFiles();
-    },
-    'kubeconfig:pick-folder': async () => {
-      if (!deps.dialogs) throw noDialogs();
-      return deps.dialogs.pickFolder();
-    },
-  };
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in input order. */

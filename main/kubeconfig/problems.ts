@@ -9,7 +9,7 @@
 import type { Problem } from '../../shared/contract/kubeconfig.js';
 import { day, decodeBase64, judgeCertificate, keyMatchesCertificate, parsePrivateKey } from './certs.js';
 import { redactProxyUrl, redactServerUrl } from './credentials.js';
-import type { SearchPath } from './exec-path.js';
+import type { SearchPath } from '../kube/exec-path.js';
 import type { ResolvedContext } from './merge.js';
 import type { FileField, Materialized, MissingFile } from './materialize.js';
 import type { Named, Origin } from './model.js';

@@ -6,7 +6,7 @@
  */
 import type { Candidate, FileReport, Problem } from '../../shared/contract/kubeconfig.js';
 import { detectAuthKind } from './auth-kind.js';
-import { findExecutable, type SearchPath } from './exec-path.js';
+import { findExecutable, type SearchPath } from '../kube/exec-path.js';
 import { readFileLimited, type FileRead } from './files.js';
 import { mergeKubeconfigs, resolveContexts, type ResolvedContext } from './merge.js';
 import { materialize, readReferences } from './materialize.js';

@@ -7,7 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { ImportSource } from '../../shared/contract/kubeconfig.js';
-import type { SearchPath } from './exec-path.js';
+import type { SearchPath } from '../kube/exec-path.js';
 import { describeFsError, expandHome, readFileLimited, type FileRead } from './files.js';
 import { PASTED_LABEL, type Origin } from './model.js';
 import { decodeText } from './parse.js';

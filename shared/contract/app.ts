@@ -13,8 +13,8 @@ export type KeychainStatus = z.infer<typeof KeychainStatusSchema>;
 export const AppInfoSchema = z.object({
   version: z.string(),
   platform: z.string(),
-  /** 'electron' in the app; 'preview' through the preview bridge. */
-  shell: z.enum(['electron', 'preview']),
+  /** 'electron' in the app; 'preview' through the preview bridge; 'cli' for the command line. */
+  shell: z.enum(['electron', 'preview', 'cli']),
   keychain: KeychainStatusSchema,
   /** A state file that could not be read was moved aside: where, and why. */
   stateProblem: z.string().optional(),

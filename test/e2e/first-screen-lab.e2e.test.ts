@@ -10,6 +10,7 @@ import { startE2ePreview, type E2ePreview } from './support/preview.js';
 import { screenshot } from './support/artefacts.js';
 import { secretsInFiles, secretsInRenderer, secretsOf } from './support/credentials.js';
 import { AppPage } from './pages/app.page.js';
+import { labFleetOf } from '../../main/lab/cluster-source.js';
 
 let app: E2ePreview;
 let browser: E2eBrowser;
@@ -78,7 +79,7 @@ describe('first screen and lab fleet', () => {
   });
 
   it('keeps the lab credentials in main: none in the renderer or the user-data folder', async () => {
-    const labFleet = app.preview.services.lab.labFleet;
+    const labFleet = labFleetOf(app.preview.services.lab.source);
     if (!labFleet) throw new Error('the lab fleet is not running');
     const secrets = secretsOf(labFleet.kubeconfig());
     expect(secrets.length).toBeGreaterThanOrEqual(6); // admin and viewer tokens and a client key per cluster

@@ -8,7 +8,8 @@
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetService, fleetHandlers, type FleetOptions } from '../../main/fleet/fleet-service.js';
+import { FleetService, type FleetOptions } from '../../main/fleet/fleet-service.js';
+import { fleetHandlers } from '../../main/ipc/handlers/fleet.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
@@ -219,8 +220,8 @@ describe('the fleet view', () => {
     const from = sink.events.length;
     await expect(handlers['clusters:remove']({ ids: [id] }, ctx)).resolves.toEqual({ removed: [id] });
     expect(registry.removedIds).toContain(id);
-    const snap = await eventually(() => {
-      const s = handlers['fleet:snapshot']({}, ctx) as ReturnType<FleetService['snapshot']>;
+    const snap = await eventually(async () => {
+      const s = await handlers['fleet:snapshot']({}, ctx);
       return s.rows.length === 2 && s;
     }, 'the row to go', 1_000);
     expect(snap.rows.map((r) => r.name)).toEqual(['cluster-1', 'cluster-2']);

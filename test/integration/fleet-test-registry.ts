@@ -8,7 +8,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../shared/contract/index.js';
-import type { ClusterRegistry, EphemeralCluster, StoredCluster } from '../../main/kubeconfig/registry-api.js';
+import type { ClusterRegistry, EphemeralCluster, StoredCluster } from '../../main/clusters/types.js';
 
 interface Imported {
   stored: StoredCluster;

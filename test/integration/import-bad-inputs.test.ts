@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileReport } from '../../shared/contract/kubeconfig.js';
 import { ImportService } from '../../main/kubeconfig/import-service.js';
-import { createClusterRegistry } from '../../main/kubeconfig/registry.js';
+import { createClusterRegistry } from '../../main/clusters/cluster-list.js';
 import { describeFsError } from '../../main/kubeconfig/files.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { AppStateStore, STATE_FILE } from '../../main/state/app-state.js';

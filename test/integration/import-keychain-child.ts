@@ -7,7 +7,7 @@
  *   node --import tsx import-keychain-child.ts <kubeconfig> <userDataDir> <service>
  */
 import { ImportService } from '../../main/kubeconfig/import-service.js';
-import { createClusterRegistry } from '../../main/kubeconfig/registry.js';
+import { createClusterRegistry } from '../../main/clusters/cluster-list.js';
 import { keychainStatus } from '../../main/secrets/keychain-status.js';
 import { createKeychainStore } from '../../main/secrets/keychain-store.js';
 import { AppStateStore } from '../../main/state/app-state.js';

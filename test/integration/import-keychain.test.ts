@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../shared/contract/kubeconfig.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { ImportService } from '../../main/kubeconfig/import-service.js';
-import { createClusterRegistry, secretAccount, type ClusterRegistryService } from '../../main/kubeconfig/registry.js';
+import { createClusterRegistry, secretAccount, type ClusterRegistryService } from '../../main/clusters/cluster-list.js';
 import { keychainStatus } from '../../main/secrets/keychain-status.js';
 import { createKeychainStore } from '../../main/secrets/keychain-store.js';
 import type { SecretStore } from '../../main/secrets/secret-store.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { ImportService } from '../../main/kubeconfig/import-service.js';
-import { createClusterRegistry } from '../../main/kubeconfig/registry.js';
+import { createClusterRegistry } from '../../main/clusters/cluster-list.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { AppStateStore } from '../../main/state/app-state.js';
 

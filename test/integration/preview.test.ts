@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_INVOKE_PATH, BRIDGE_SECRET_HEADER } from '../../shared/contract/bridge.js';
 import type { FleetSnapshot } from '../../shared/contract/index.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
-import { parsePreviewArgs, startPreview, type Preview } from '../../main/preview.js';
+import { parsePreviewArgs, previewHost, startPreview, type Preview } from '../../main/preview.js';
+import { labFleetOf } from '../../main/lab/cluster-source.js';
 import { channels } from '../../shared/contract/index.js';
 import { createServices } from '../../main/services.js';
 import { silentLogger } from '../../main/log.js';
@@ -68,7 +69,7 @@ describe('npm run preview', () => {
   });
 
   it('keeps the lab credentials out of the user-data folder', async () => {
-    const token = preview.services.lab.labFleet!.cluster('cluster-1').user('admin').token!;
+    const token = labFleetOf(preview.services.lab.source)!.cluster('cluster-1').user('admin').token!;
     const files = await readdir(dir, { recursive: true });
     for (const f of files) {
       const text = await readFile(join(dir, f), 'utf8').catch(() => '');
@@ -80,7 +81,7 @@ describe('npm run preview', () => {
 describe('the composition root', () => {
   it('answers every channel of the contract (a missing handler would fail startup)', async () => {
     const d = await mkdtemp(join(tmpdir(), 'flotilla-services-'));
-    const services = await createServices({ userDataDir: d, shell: 'preview', secrets: new MemorySecretStore(), log: silentLogger });
+    const services = await createServices({ host: previewHost(d), secrets: new MemorySecretStore(), log: silentLogger });
     try {
       expect(services.router.unregistered()).toEqual([]);
       expect(Object.keys(channels).length).toBeGreaterThan(10);

@@ -12,8 +12,9 @@ import { stringify } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/errors.js';
 import type { ConnectionTest } from '../../../shared/contract/fleet.js';
-import { ImportService, kubeconfigHandlers, type TestConnection } from '../../../main/kubeconfig/import-service.js';
-import { createClusterRegistry, secretAccount, type ClusterRegistryService } from '../../../main/kubeconfig/registry.js';
+import { ImportService, type TestConnection } from '../../../main/kubeconfig/import-service.js';
+import { kubeconfigHandlers } from '../../../main/ipc/handlers/kubeconfig.js';
+import { createClusterRegistry, secretAccount, type ClusterRegistryService } from '../../../main/clusters/cluster-list.js';
 import { MemorySecretStore } from '../../../main/secrets/memory-store.js';
 import { AppStateStore, STATE_FILE } from '../../../main/state/app-state.js';
 

@@ -19,9 +19,9 @@ import type { Logger } from '../log.js';
 import type { SecretStore } from '../secrets/secret-store.js';
 import type { AppStateStore } from '../state/app-state.js';
 import type { ClusterRecord } from '../state/schema.js';
-import { joinSecrets, toKubeConfig, type SecretBlob } from './credentials.js';
-import { sharedSearchPath, type SearchPath } from './exec-path.js';
-import type { ClusterRegistry, EphemeralCluster, StoredCluster } from './registry-api.js';
+import { joinSecrets, toKubeConfig, type SecretBlob } from '../kubeconfig/credentials.js';
+import { sharedSearchPath, type SearchPath } from '../kube/exec-path.js';
+import type { ClusterRegistry, EphemeralCluster, StoredCluster } from './types.js';
 
 /** The keychain account holding one imported cluster's secrets. */
 export function secretAccount(clusterId: string): string {

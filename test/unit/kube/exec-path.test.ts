@@ -8,7 +8,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cachedSearchPath, findExecutable, loginShellSearchPath } from '../../../main/kubeconfig/exec-path.js';
+import { cachedSearchPath, findExecutable, loginShellSearchPath } from '../../../main/kube/exec-path.js';
 
 let dir: string;
 beforeAll(async () => {

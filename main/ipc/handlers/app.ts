@@ -6,10 +6,10 @@
  * or the preview) come in as plain functions and values, so these run the
  * same under Electron, the preview bridge and unit tests.
  */
-import { AppError, type KeychainStatus, type Settings } from '../shared/contract/index.js';
+import { AppError, type KeychainStatus, type Settings } from '../../../shared/contract/index.js';
 // Pure URL rules: shared with main/app's navigation guards so both refuse the same links.
-import { checkExternalUrl } from './security/url-policy.js';
-import type { HandlerMap } from './ipc/types.js';
+import { checkExternalUrl } from '../../security/url-policy.js';
+import type { HandlerMap } from '../types.js';
 
 /** What the settings handlers need from the state file (AppStateStore satisfies it). */
 export interface SettingsState {
@@ -20,7 +20,7 @@ export interface SettingsState {
 }
 
 export interface AppHandlerDeps {
-  shell: 'electron' | 'preview';
+  shell: 'electron' | 'preview' | 'cli';
   version: string;
   state: SettingsState;
   /** Probes the keychain (writes, reads back and deletes an entry). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { KeychainStatus, Settings } from '../../shared/contract/index.js';
-import { appHandlers, type AppHandlerDeps, type SettingsState } from '../../main/app-handlers.js';
-import { createRouter } from '../../main/ipc/router.js';
+import type { KeychainStatus, Settings } from '../../../shared/contract/index.js';
+import { appHandlers, type AppHandlerDeps, type SettingsState } from '../../../main/ipc/handlers/app.js';
+import { createRouter } from '../../../main/ipc/router.js';
 
 const ctx = { transport: 'test' } as const;
 const defaults: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };

@@ -46,3 +46,14 @@ export interface ClusterRegistry {
   /** Called after any change to the list. */
   onChange(listener: () => void): () => void;
 }
+
+/** A running lab fleet as the services see it: its clusters and how to stop it. */
+export interface LabSource {
+  clusters: EphemeralCluster[];
+  stop(): Promise<void>;
+  /** The emulator itself (opaque here), for tests that inflict faults on it. */
+  emulator?: unknown;
+}
+
+/** Starts a lab fleet of `clusters` clusters; `log` receives the emulated K10's problem lines. */
+export type LabStarter = (clusters: number, log: (line: string) => void) => Promise<LabSource>;

@@ -11,21 +11,20 @@
  * rather than showing them unreachable.
  */
 import { AppError, type LabStatus } from '../../shared/contract/index.js';
-import type { EventSink, HandlerMap } from '../ipc/types.js';
-import type { ClusterRegistry, EphemeralCluster } from '../kubeconfig/registry-api.js';
-import { startLabFleet, type LabFleet, type LabFleetOptions } from '../lab/fleet.js';
+import type { EventSink } from '../events.js';
+import type { ClusterRegistry, LabSource, LabStarter } from './types.js';
 import type { Logger } from '../log.js';
 
 export interface LabModeDeps {
   registry: ClusterRegistry;
   events: EventSink;
   log?: Logger;
-  /** Options passed to every lab started (tests shorten the K10 emulation's intervals). */
-  labOptions?: Omit<LabFleetOptions, 'clusters' | 'dataDir' | 'kubeconfigPath'>;
+  /** Starts the lab fleet emulator (main/lab/cluster-source.ts); absent in shells that offer no lab. */
+  startLab?: LabStarter;
 }
 
 export class LabMode {
-  private fleet: LabFleet | undefined;
+  private fleet: LabSource | undefined;
   private starting: { size: number; done: Promise<LabStatus> } | undefined;
   private stopping: Promise<void> | undefined;
 
@@ -52,23 +51,17 @@ export class LabMode {
       if (this.fleet.clusters.length === clusters) return this.status();
       throw new AppError('CONFLICT', `A lab fleet of ${this.fleet.clusters.length} clusters is running; stop it before starting one of ${clusters}.`);
     }
+    const startLab = this.deps.startLab;
+    if (!startLab) throw new AppError('UNSUPPORTED', 'This Flotilla offers no lab fleet; start one with `npm run lab` and use its kubeconfig.');
     const done = (async () => {
-      let fleet: LabFleet;
+      let fleet: LabSource;
       try {
-        // The emulated K10's problem lines go to the app's log (they never carry tokens or secret data).
-        const k10 = { log: (line: string) => this.deps.log?.info(`lab: ${line}`), ...this.deps.labOptions?.k10 };
-        fleet = await startLabFleet({ ...this.deps.labOptions, k10, clusters });
+        fleet = await startLab(clusters, (line) => this.deps.log?.info(`lab: ${line}`));
       } catch (err) {
         throw new AppError('INTERNAL', `The lab fleet could not start: ${(err as Error)?.message ?? String(err)}`);
       }
       this.fleet = fleet;
-      const handed: EphemeralCluster[] = fleet.clusters.map((c) => ({
-        name: c.name,
-        server: c.apiUrl,
-        caPem: c.state.ca.certPem,
-        token: c.user('admin').token!,
-      }));
-      this.deps.registry.setEphemeral(handed);
+      this.deps.registry.setEphemeral(fleet.clusters);
       const status = this.status();
       this.deps.log?.info(`lab fleet started`, { clusters: status.clusters.length });
       this.emit(status);
@@ -102,8 +95,8 @@ export class LabMode {
     return this.stopping;
   }
 
-  /** The running lab fleet, for tests that inflict faults on it. */
-  get labFleet(): LabFleet | undefined {
+  /** The running lab source (its emulator: main/lab/cluster-source.ts labFleetOf), for tests that inflict faults on it. */
+  get source(): LabSource | undefined {
     return this.fleet;
   }
 
@@ -114,16 +107,4 @@ export class LabMode {
       this.deps.log?.error(`lab: could not emit lab:changed: ${(err as Error)?.message ?? String(err)}`);
     }
   }
-}
-
-/** `lab:start`, `lab:status`, `lab:stop`. */
-export function labHandlers(lab: LabMode): HandlerMap<'lab:start' | 'lab:status' | 'lab:stop'> {
-  return {
-    'lab:start': (args) => lab.start(args.clusters),
-    'lab:status': () => lab.status(),
-    'lab:stop': async () => {
-      await lab.stop();
-      return lab.status();
-    },
-  };
 }
