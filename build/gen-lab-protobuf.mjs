@@ -29,6 +29,7 @@ const ROOTS = [
   'k8s.io.api.authentication.v1.SelfSubjectReview',
   'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
   'k8s.io.api.authorization.v1.SelfSubjectRulesReview',
+  'k8s.io.api.networking.v1.Ingress',
   'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   'k8s.io.apimachinery.pkg.runtime.Unknown',
 ];

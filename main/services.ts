@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createKubeconfigFileClusters } from './clusters/kubeconfig-file.js';
 import { LabMode } from './clusters/lab-mode.js';
 import { createClusterRegistry, type ClusterRegistryService } from './clusters/cluster-list.js';
 import type { LabStarter } from './clusters/types.js';
@@ -19,6 +20,8 @@ import { appHandlers } from './ipc/handlers/app.js';
 import { fleetHandlers } from './ipc/handlers/fleet.js';
 import { kubeconfigHandlers } from './ipc/handlers/kubeconfig.js';
 import { labHandlers } from './ipc/handlers/lab.js';
+import { multiclusterHandlers } from './ipc/handlers/multicluster.js';
+import { MulticlusterService } from './multicluster/multicluster-service.js';
 import { createRouter, type Router } from './ipc/router.js';
 import { ClusterPool } from './kube/cluster-pool.js';
 import { testConnection } from './kube/connection-test.js';
@@ -50,6 +53,10 @@ export interface ServicesOptions {
    * `token create` opens one connection, not watches on the whole fleet.
    */
   watchFleet?: boolean;
+  /** How long to wait for K10 to answer a write (tests shorten it). */
+  k10TimeoutMs?: number;
+  /** Where clusters come from: the app's imported clusters (state + keychain, the default), or one kubeconfig file (the CLI's --kubeconfig). */
+  kubeconfigFile?: string;
 }
 
 export interface Services {
@@ -61,6 +68,7 @@ export interface Services {
   pool: ClusterPool;
   fleet: FleetService;
   lab: LabMode;
+  multicluster: MulticlusterService;
   log: Logger;
   /** Everything that must be stopped registers here. */
   lifecycle: Lifecycle;
@@ -79,7 +87,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   const state = await AppStateStore.open(host.userDataDir);
   if (state.problem) log.warn(state.problem);
   const secrets = opts.secrets ?? createKeychainStore(opts.keychainService ?? KEYCHAIN_SERVICE);
-  const registry = createClusterRegistry({ state, secrets, log });
+  const registry = opts.kubeconfigFile ? createKubeconfigFileClusters(opts.kubeconfigFile) : createClusterRegistry({ state, secrets, log });
   const router = createRouter({ log });
 
   // Registered first, stopped last: every service below borrows its connections.
@@ -91,6 +99,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   lifecycle.add('fleet', () => fleet.stop());
   const lab = new LabMode({ registry, events: router.events, log, startLab: opts.startLab });
   lifecycle.add('lab fleet', () => lab.stop());
+  // Stopped before the lab and the pool: it clears a token it left on the clipboard.
+  const multicluster = lifecycle.add('multi-cluster', new MulticlusterService({ registry, pool, events: router.events, host, log, k10TimeoutMs: opts.k10TimeoutMs }));
 
   router.register(
     appHandlers({
@@ -104,6 +114,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   router.register(kubeconfigHandlers(importer, { dialogs: host.dialogs }));
   router.register(fleetHandlers(fleet, registry));
   router.register(labHandlers(lab));
+  router.register(multiclusterHandlers(multicluster));
 
   const missing = router.unregistered();
   if (missing.length > 0) throw new Error(`No handler registered for ${missing.join(', ')}: wire the feature in main/services.ts.`);
@@ -120,6 +131,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     pool,
     fleet,
     lab,
+    multicluster,
     log,
     lifecycle,
     stop: () => lifecycle.dispose(),

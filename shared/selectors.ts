@@ -51,7 +51,7 @@ const QUALIFIED_NAME_MSG =
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** validation.IsQualifiedName: `[prefix/]name`, the prefix a DNS subdomain. */
-function labelKeyErrors(key: string): string[] {
+export function labelKeyErrors(key: string): string[] {
   const parts = key.split('/');
   if (parts.length > 2) {
     return [`a qualified name ${QUALIFIED_NAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
@@ -77,7 +77,7 @@ function labelKeyErrors(key: string): string[] {
   return errs;
 }
 
-function labelValueErrors(value: string): string[] {
+export function labelValueErrors(value: string): string[] {
   const errs: string[] = [];
   if (value.length > 63) errs.push('must be no more than 63 characters');
   if (!LABEL_VALUE.test(value)) {

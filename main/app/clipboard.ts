@@ -1,22 +1,29 @@
 /**
- * The Electron clipboard behind SecretClipboard.
+ * The Electron clipboard behind SecretClipboard (main/host/clipboard.ts).
  *
- * Not concealed yet, on purpose: every Electron 41 clipboard write (writeText,
- * writeBuffer, write) is one Chromium ScopedClipboardWriter that empties the
- * clipboard before writing, and `write` accepts only text/html/rtf/image/
- * bookmark. So `concealmentFormats()` cannot sit beside the text: a
- * writeBuffer after writeText would replace the token with an empty marker
- * and nothing would paste (electron/electron#2130, #41462; Bitwarden desktop
- * #557 hit the same wall). When Electron can write custom formats together
- * with text in one call, write them here; until then the timed clear is the
- * protection, and clipboard history may keep the token.
+ * The token and the platform's concealment markers (`concealmentFormats`)
+ * go in ONE `clipboard.write`: Electron commits the entries of one write
+ * atomically, and any second write would first empty the clipboard and so
+ * replace the token (electron/electron#2130). Raw OS formats are written
+ * through Electron's `electron application/osclipboard;format="…"` MIME
+ * type, available since Electron 44 (#51707).
  */
-import { clipboard } from 'electron';
-import type { SystemClipboard } from '../host/clipboard.js';
+import { clipboard, ClipboardItem } from 'electron';
+import { concealmentFormats, type SystemClipboard } from '../host/clipboard.js';
 
-export function electronClipboard(): SystemClipboard {
+/** The MIME type under which Electron writes a raw OS clipboard format. */
+export function osFormat(format: string): string {
+  return `electron application/osclipboard;format="${format}"`;
+}
+
+export function electronClipboard(platform: NodeJS.Platform = process.platform): SystemClipboard {
   return {
-    writeSecret: (text) => clipboard.writeText(text),
+    conceals: true,
+    async writeSecret(text) {
+      const entries: Record<string, string | Blob> = { 'text/plain': text };
+      for (const f of concealmentFormats(platform)) entries[osFormat(f.format)] = new Blob([f.data]);
+      await clipboard.write([new ClipboardItem(entries)]);
+    },
     readText: () => clipboard.readText(),
     clear: () => clipboard.clear(),
   };

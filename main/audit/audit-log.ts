@@ -19,25 +19,12 @@ import { chmod, mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppError } from '../../shared/contract/errors.js';
+import { AUDIT_ACTION_NAMES } from '../../shared/contract/multicluster.js';
 import { redactSecrets } from '../log.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 
-/** Every action the log records; a const array so a zod enum can be built from it. */
-export const AUDIT_ACTIONS = [
-  'promote',
-  'token-create',
-  'token-reveal',
-  'token-copy',
-  'token-revoke',
-  'token-seal',
-  'token-qr',
-  'join',
-  'grant',
-  'label',
-  'disconnect',
-  'force-disconnect',
-  'demote',
-] as const;
+/** Every action the log records: declared once, in the contract, which also lets the renderer filter by them. */
+export const AUDIT_ACTIONS = AUDIT_ACTION_NAMES;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AUDIT_OUTCOMES = ['succeeded', 'failed', 'started'] as const;

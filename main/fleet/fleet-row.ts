@@ -166,7 +166,7 @@ export function roleFacts(inputs: RoleInputs): RoleFacts {
     case 'rejected':
       return { role, joinState: 'rejected', joinMessage: js.msg || 'The primary rejected the join (no reason given).' };
     case 'joined':
-      return { role, joinState: 'none', joinMessage: 'Disconnected: it had joined a primary, and mc-cluster-info is gone.' };
+      return { role, joinState: 'disconnected', joinMessage: 'Disconnected: it had joined a primary, and is no longer a member (mc-cluster-info is gone).' };
     default:
       return { role, joinState: 'unknown', ...(js.status ? { joinMessage: `mc-join-status says "${js.status}"` } : {}) };
   }

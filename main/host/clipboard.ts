@@ -28,6 +28,8 @@ import { silentLogger, type Logger } from '../log.js';
  *   = `secret`, as KeePassXC writes it.
  */
 export interface SystemClipboard {
+  /** Whether writeSecret really marks the text concealed on this platform (the UI says so when it does not). */
+  readonly conceals?: boolean;
   writeSecret(text: string): void | Promise<void>;
   readText(): string | Promise<string>;
   clear(): void | Promise<void>;
@@ -259,6 +261,7 @@ export class SecretClipboard {
  * copying something else.
  */
 export class MemoryClipboard implements SystemClipboard {
+  readonly conceals = true;
   text = '';
   concealed = false;
   /** How many times `clear` was called. */

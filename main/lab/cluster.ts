@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import { createApiHandler, sendError, type Denial, type FaultState } from './apiserver.js';
 import { ApiError } from './api-error.js';
 import { createCa, issueClientCert, issueServingCert, type CertKeyPair } from './certs.js';
+import { attachIngressController } from './ingress.js';
 import type { K10Handler, K10Host } from './k10-host.js';
 import type { UserInfo } from './rbac.js';
 import { RESOURCE_TYPES, type KubeObject } from './resources.js';
@@ -125,6 +126,8 @@ export class LabCluster implements K10Host {
     });
     // TLS handshakes that fail (a client that does not trust us) are the client's business.
     this.server.on('tlsClientError', () => undefined);
+    // The listener is also the cluster's ingress: Ingresses of class `lab` say where it listens.
+    attachIngressController(this);
   }
 
   get name(): string {
@@ -286,6 +289,7 @@ function seedBuiltins(store: ObjectStore): void {
     clusterRole('view', [
       { apiGroups: [''], resources: ['namespaces', 'configmaps', 'serviceaccounts', 'namespaces/status'], verbs: READ },
       { apiGroups: ['apps'], resources: ['deployments', 'deployments/status'], verbs: READ },
+      { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingresses/status'], verbs: READ },
       { apiGroups: ['dist.kio.kasten.io', 'config.kio.kasten.io', 'auth.kio.kasten.io', 'apps.kio.kasten.io', 'actions.kio.kasten.io'], resources: ['*'], verbs: READ },
     ]),
     clusterRole(MC_ADMIN_CLUSTER_ROLE, [

@@ -53,6 +53,11 @@ const policyRule = struct('v1.PolicyRule', {
 const subject = struct('v1.Subject', { kind: string, apiGroup: string, name: string, namespace: string });
 const roleRef = struct('v1.RoleRef', { apiGroup: string, kind: string, name: string });
 
+const ingressBackend = struct('v1.IngressBackend', {
+  service: struct('v1.IngressServiceBackend', { name: string, port: struct('v1.ServiceBackendPort', { name: string, number: int32 }) }),
+  resource: struct('v1.TypedLocalObjectReference', { apiGroup: string, kind: string, name: string }),
+});
+
 /** Top-level fields (metadata included) of each built-in kind. */
 const KINDS: Record<string, Record<string, GoType>> = {
   Namespace: { spec: struct('v1.NamespaceSpec', { finalizers: slice(named('v1.FinalizerName')) }), status: struct('v1.NamespaceStatus', { phase: named('v1.NamespacePhase') }) },
@@ -75,6 +80,32 @@ const KINDS: Record<string, Record<string, GoType>> = {
       strategy: struct('v1.DeploymentStrategy', { type: named('v1.DeploymentStrategyType') }),
     }),
     status: struct('v1.DeploymentStatus'),
+  },
+  Ingress: {
+    spec: struct('v1.IngressSpec', {
+      ingressClassName: string,
+      defaultBackend: ingressBackend,
+      tls: slice(struct('v1.IngressTLS', { hosts: slice(string), secretName: string })),
+      rules: slice(
+        struct('v1.IngressRule', {
+          host: string,
+          http: struct('v1.HTTPIngressRuleValue', {
+            paths: slice(struct('v1.HTTPIngressPath', { path: string, pathType: named('v1.PathType'), backend: ingressBackend })),
+          }),
+        }),
+      ),
+    }),
+    status: struct('v1.IngressStatus', {
+      loadBalancer: struct('v1.IngressLoadBalancerStatus', {
+        ingress: slice(
+          struct('v1.IngressLoadBalancerIngress', {
+            ip: string,
+            hostname: string,
+            ports: slice(struct('v1.IngressPortStatus', { port: int32, protocol: named('v1.Protocol'), error: string })),
+          }),
+        ),
+      }),
+    }),
   },
   Role: { rules: slice(policyRule) },
   ClusterRole: { rules: slice(policyRule) },

@@ -64,6 +64,7 @@ function keyedList(items: Schema, key: string, mapKeys: string[] = [key], strate
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 const CORE = 'io.k8s.api.core.v1';
+const NET = 'io.k8s.api.networking.v1';
 const objectMeta = ref(`${META}.ObjectMeta`);
 
 /** The schemas every document may refer to, by name; each document carries those it reaches. */
@@ -200,6 +201,25 @@ const SHARED: Record<string, Schema> = {
     unavailableReplicas: int32,
     updatedReplicas: int32,
   }),
+  [`${CORE}.TypedLocalObjectReference`]: object({ apiGroup: str, kind: str, name: str }, { required: ['kind', 'name'], 'x-kubernetes-map-type': 'atomic' }),
+  // Ingress: described whole (every list atomic, as in k8s.io/api), so kubectl 1.20 can validate it too.
+  [`${NET}.IngressSpec`]: object({
+    defaultBackend: ref(`${NET}.IngressBackend`),
+    ingressClassName: str,
+    rules: atomicList(ref(`${NET}.IngressRule`)),
+    tls: atomicList(ref(`${NET}.IngressTLS`)),
+  }),
+  [`${NET}.IngressBackend`]: object({ resource: ref(`${CORE}.TypedLocalObjectReference`), service: ref(`${NET}.IngressServiceBackend`) }),
+  [`${NET}.IngressServiceBackend`]: object({ name: str, port: ref(`${NET}.ServiceBackendPort`) }, { required: ['name'] }),
+  [`${NET}.ServiceBackendPort`]: object({ name: str, number: int32 }, { 'x-kubernetes-map-type': 'atomic' }),
+  [`${NET}.IngressRule`]: object({ host: str, http: ref(`${NET}.HTTPIngressRuleValue`) }),
+  [`${NET}.HTTPIngressRuleValue`]: object({ paths: atomicList(ref(`${NET}.HTTPIngressPath`)) }, { required: ['paths'] }),
+  [`${NET}.HTTPIngressPath`]: object({ backend: ref(`${NET}.IngressBackend`), path: str, pathType: str }, { required: ['pathType', 'backend'] }),
+  [`${NET}.IngressTLS`]: object({ hosts: strings, secretName: str }),
+  [`${NET}.IngressStatus`]: object({ loadBalancer: ref(`${NET}.IngressLoadBalancerStatus`) }),
+  [`${NET}.IngressLoadBalancerStatus`]: object({ ingress: atomicList(ref(`${NET}.IngressLoadBalancerIngress`)) }),
+  [`${NET}.IngressLoadBalancerIngress`]: object({ hostname: str, ip: str, ports: atomicList(ref(`${NET}.IngressPortStatus`)) }),
+  [`${NET}.IngressPortStatus`]: object({ error: str, port: int32, protocol: str }, { required: ['port', 'protocol'] }),
   'io.k8s.api.rbac.v1.PolicyRule': object(
     { apiGroups: strings, nonResourceURLs: strings, resourceNames: strings, resources: strings, verbs: strings },
     { required: ['verbs'] },
@@ -233,6 +253,7 @@ const FIELDS: Record<string, Record<string, Schema>> = {
     secrets: keyedList(ref(`${CORE}.ObjectReference`), 'name', ['name']),
   },
   Deployment: { spec: ref('io.k8s.api.apps.v1.DeploymentSpec'), status: ref('io.k8s.api.apps.v1.DeploymentStatus') },
+  Ingress: { spec: ref(`${NET}.IngressSpec`), status: ref(`${NET}.IngressStatus`) },
   Role: { rules },
   ClusterRole: { rules, aggregationRule: object({ clusterRoleSelectors: atomicList(ref(`${META}.LabelSelector`)) }) },
   RoleBinding: { roleRef, subjects },

@@ -283,6 +283,8 @@ const STRATEGIC_MERGE_SCHEMAS: Readonly<Record<string, PatchSchema>> = {
     spec: { fields: { template: { fields: { metadata: OBJECT_META, spec: { fields: POD_SPEC } } } } },
     status: { fields: { conditions: CONDITIONS } },
   },
+  // Every list of an Ingress (rules, paths, tls, load-balancer entries) is atomic: replaced whole.
+  Ingress: { metadata: OBJECT_META },
   Role: { metadata: OBJECT_META },
   ClusterRole: { metadata: OBJECT_META },
   RoleBinding: { metadata: OBJECT_META },

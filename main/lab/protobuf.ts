@@ -73,6 +73,29 @@ const POINTER_FIELDS = new Set([
   'k8s.io.api.core.v1.SecretVolumeSource.defaultMode',
   'k8s.io.api.core.v1.SecretVolumeSource.optional',
   'k8s.io.api.core.v1.KeyToPath.mode',
+  'k8s.io.api.core.v1.TypedLocalObjectReference.apiGroup',
+  'k8s.io.api.networking.v1.IngressSpec.ingressClassName',
+  'k8s.io.api.networking.v1.HTTPIngressPath.pathType',
+  'k8s.io.api.networking.v1.IngressPortStatus.error',
+]);
+
+/**
+ * Embedded Go structs (`json:",inline"`): a message field on the wire, but
+ * their fields sit in the parent's JSON. An Ingress rule's `http` is inside
+ * `ingressRuleValue` on the wire, a probe's `httpGet` inside `handler`.
+ */
+const INLINE_FIELDS = new Set([
+  'k8s.io.api.networking.v1.IngressRule.ingressRuleValue',
+  'k8s.io.api.core.v1.Probe.handler',
+  'k8s.io.api.core.v1.Volume.volumeSource',
+  'k8s.io.api.core.v1.EphemeralContainer.ephemeralContainerCommon',
+  'k8s.io.api.core.v1.ConfigMapEnvSource.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapKeySelector.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapProjection.localObjectReference',
+  'k8s.io.api.core.v1.ConfigMapVolumeSource.localObjectReference',
+  'k8s.io.api.core.v1.SecretEnvSource.localObjectReference',
+  'k8s.io.api.core.v1.SecretKeySelector.localObjectReference',
+  'k8s.io.api.core.v1.SecretProjection.localObjectReference',
 ]);
 
 /** The protobuf message of a kind: `k8s.io.api.apps.v1.Deployment`. */
@@ -135,6 +158,12 @@ function decodeMessage(buf: Buffer, message: string): Record<string, unknown> {
   for (const [name, , kind, repeated] of table) {
     if (repeated === 1 || kind === 'm' || kind === 'a' || !(name in out)) continue;
     if (isZero(out[name]) && !POINTER_FIELDS.has(`${message}.${name}`)) delete out[name];
+  }
+  for (const [name, , kind] of table) {
+    if (kind !== 'm' || !INLINE_FIELDS.has(`${message}.${name}`) || !(name in out)) continue;
+    const inner = out[name] as Record<string, unknown>;
+    delete out[name];
+    for (const [k, v] of Object.entries(inner)) if (!(k in out)) out[k] = v;
   }
   return special(message, out);
 }

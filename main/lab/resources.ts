@@ -119,6 +119,17 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     ],
   },
   {
+    group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', singular: 'ingress', namespaced: true,
+    shortNames: ['ing'], verbs: RW, statusSubresource: true, strategicMerge: true, topLevelFields: ['spec', 'status'],
+    // As kube-apiserver prints them (pkg/printers/internalversion, printIngress), server-side so `wide`: no address cut short.
+    columns: [
+      { name: 'Class', type: 'string', value: (o) => (o.spec as IngressLike['spec'])?.ingressClassName ?? '<none>' },
+      { name: 'Hosts', type: 'string', value: (o) => ingressHosts((o.spec as IngressLike['spec'])?.rules ?? []) },
+      { name: 'Address', type: 'string', value: (o) => ingressAddresses(o as IngressLike) },
+      { name: 'Ports', type: 'string', value: (o) => (((o.spec as IngressLike['spec'])?.tls ?? []).length ? '80, 443' : '80') },
+    ],
+  },
+  {
     group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'Role', plural: 'roles', singular: 'role', namespaced: true,
     verbs: RW, strategicMerge: true, topLevelFields: ['rules'],
     columns: [{ name: 'Created At', type: 'date', value: 'metadata.creationTimestamp' }],
@@ -178,6 +189,35 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   kasten(KASTEN_GROUPS.actions, 'ExportAction', 'exportactions', { columns: actionColumns }),
   kasten(KASTEN_GROUPS.actions, 'RestoreAction', 'restoreactions', { columns: actionColumns }),
 ];
+
+/** The parts of an Ingress the table reads. */
+interface IngressLike {
+  spec?: { ingressClassName?: string; rules?: { host?: string }[]; tls?: unknown[] };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+/** HOSTS: the rules' hosts, three at most, `*` when none names one. */
+function ingressHosts(rules: { host?: string }[]): string {
+  const max = 3;
+  const list: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (list.length === max) more = true;
+    if (!more && rule.host) list.push(rule.host);
+  }
+  if (!list.length) return '*';
+  return more ? `${list.join(',')} + ${rules.length - max} more...` : list.join(',');
+}
+
+/** ADDRESS: each load-balancer entry's IP, else its hostname; sorted, no repeats. */
+function ingressAddresses(o: IngressLike): string {
+  const set = new Set<string>();
+  for (const e of o.status?.loadBalancer?.ingress ?? []) {
+    if (e.ip) set.add(e.ip);
+    else if (e.hostname) set.add(e.hostname);
+  }
+  return [...set].sort().join(',');
+}
 
 function num(obj: KubeObject, path: string, fallback = 0): number {
   const v = getPath(obj, path);

@@ -36,7 +36,7 @@ export const IPC_INVOKE = 'flotilla:invoke';
 export const IPC_EVENT = 'flotilla:event';
 
 /** The contract's event names, for the preload (which must not import zod); a unit test keeps it equal to `events`. */
-export const EVENT_NAMES = ['fleet:changed', 'lab:changed'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['fleet:changed', 'lab:changed', 'join:progress', 'mc:progress', 'clipboard:changed'] as const satisfies readonly EventName[];
 
 /** Preview bridge: where the shim talks to the preview server. */
 export const BRIDGE_INVOKE_PATH = '/__bridge/invoke';

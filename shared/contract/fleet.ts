@@ -9,7 +9,8 @@ import { AppErrorSchema } from './errors.js';
 export const ClusterRole = z.enum(['primary', 'secondary', 'standalone', 'unknown']);
 export type ClusterRole = z.infer<typeof ClusterRole>;
 
-export const JoinState = z.enum(['none', 'joining', 'joined', 'rejected', 'unknown']);
+/** `disconnected`: mc-join-status still says joined, but the cluster is no longer a member (its Cluster was deleted on the primary). */
+export const JoinState = z.enum(['none', 'joining', 'joined', 'rejected', 'disconnected', 'unknown']);
 export type JoinState = z.infer<typeof JoinState>;
 
 export const ReachabilitySchema = z.object({

@@ -7,17 +7,21 @@ import type { z } from 'zod';
 import { appChannels } from './app.js';
 import { FleetChangedEventSchema, fleetChannels } from './fleet.js';
 import { kubeconfigChannels } from './kubeconfig.js';
+import { ClipboardEventSchema, JoinProgressEventSchema, McProgressEventSchema, multiclusterChannels } from './multicluster.js';
 import { LabStatusSchema } from './app.js';
 
 export * from './errors.js';
 export * from './app.js';
 export * from './fleet.js';
 export * from './kubeconfig.js';
+export * from './multicluster.js';
+export * from './secret.js';
 
 export const channels = {
   ...appChannels,
   ...fleetChannels,
   ...kubeconfigChannels,
+  ...multiclusterChannels,
 } as const;
 
 export type Channels = typeof channels;
@@ -31,6 +35,9 @@ export type ResultOf<C extends Channel> = z.output<Channels[C]['result']>;
 export const events = {
   'fleet:changed': FleetChangedEventSchema,
   'lab:changed': LabStatusSchema,
+  'join:progress': JoinProgressEventSchema,
+  'mc:progress': McProgressEventSchema,
+  'clipboard:changed': ClipboardEventSchema,
 } as const;
 
 export type Events = typeof events;

@@ -69,6 +69,7 @@ export const RT = {
   configMap: need('v1', 'ConfigMap'),
   serviceAccount: need('v1', 'ServiceAccount'),
   deployment: need('apps/v1', 'Deployment'),
+  ingress: need('networking.k8s.io/v1', 'Ingress'),
   clusterRole: need('rbac.authorization.k8s.io/v1', 'ClusterRole'),
   roleBinding: need('rbac.authorization.k8s.io/v1', 'RoleBinding'),
   bootstrap: need('dist.kio.kasten.io/v1alpha1', 'Bootstrap'),

@@ -1,15 +1,17 @@
 /**
  * What a fresh cluster with K10 installed holds: K10's deployments in
  * kasten-io (carrying the K10 version), and unless the cluster is to be bare,
- * a few application namespaces with their Applications, Policies protecting
- * them, the last day's actions (mostly complete, some failed, one now and then
- * running) and the restore points the complete backups left.
+ * K10's Ingress `k10-ingress`, a few application namespaces with their
+ * Applications, Policies protecting them, the last day's actions (mostly
+ * complete, some failed, one now and then running) and the restore points
+ * the complete backups left.
  *
  * Deterministic: everything follows from the cluster's name through a seeded
  * PRNG (timestamps from `now` too), so a fleet looks the same on every start
  * and two clusters differ. Cheap: some 60 objects, well under 5 ms.
  */
-import { K10_NAMESPACE, LABELS } from '../../../shared/kasten/kinds.js';
+import { K10_NAMESPACE, K10_RELEASE, LABELS } from '../../../shared/kasten/kinds.js';
+import { LAB_INGRESS_CLASS } from '../ingress.js';
 import type { KubeObject } from '../resources.js';
 import { kubeTime, type ObjectStore } from '../store.js';
 import { RT, isAlreadyExists, secretData } from './context.js';
@@ -120,6 +122,26 @@ export function seedK10(store: ObjectStore, opts: SeedOptions): SeedSummary {
     });
   }
   if (opts.empty) return summary;
+
+  // K10's dashboard and multi-cluster ingress, as the Helm chart makes it with `ingress.create=true`
+  // (a path of `/<release>/` to the gateway service) and `ingress.tls.enabled=true`, with no
+  // `ingress.host`: what answers is the cluster's own listener, whose address, 127.0.0.1 and a port,
+  // no rule host can hold (hosts are DNS names, without ports). The lab's ingress controller
+  // (../ingress.ts) writes that address into the status, with the port the cluster listens on now.
+  // The TLS entry lists no hosts: TLS for the controller's default host with its own certificate.
+  put(RT.ingress, {
+    metadata: {
+      name: 'k10-ingress',
+      namespace: K10_NAMESPACE,
+      labels: { app: 'k10', 'app.kubernetes.io/name': 'k10', 'app.kubernetes.io/instance': K10_RELEASE, 'app.kubernetes.io/managed-by': 'Helm', 'helm.sh/chart': `k10-${version}` },
+      annotations: { 'meta.helm.sh/release-name': K10_RELEASE, 'meta.helm.sh/release-namespace': K10_NAMESPACE },
+    },
+    spec: {
+      ingressClassName: LAB_INGRESS_CLASS,
+      tls: [{}],
+      rules: [{ http: { paths: [{ path: `/${K10_RELEASE}/`, pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 80 } } } }] } }],
+    },
+  });
 
   const pool = [...APPS];
   const apps: string[] = [];

@@ -24,6 +24,7 @@ const JOIN_LABELS: Record<FleetRow['joinState'], string> = {
   joining: 'Joining',
   joined: 'Joined',
   rejected: 'Rejected',
+  disconnected: 'Disconnected',
   unknown: 'Unknown',
 };
 

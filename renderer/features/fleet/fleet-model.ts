@@ -96,7 +96,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 const ROLE_RANK: Record<ClusterRole, number> = { primary: 0, secondary: 1, standalone: 2, unknown: 3 };
-const JOIN_RANK: Record<FleetRow['joinState'], number> = { joined: 0, joining: 1, rejected: 2, none: 3, unknown: 4 };
+const JOIN_RANK: Record<FleetRow['joinState'], number> = { joined: 0, joining: 1, rejected: 2, disconnected: 3, none: 4, unknown: 5 };
 const REACH_RANK: Record<FleetRow['reachability']['state'], number> = { reachable: 0, checking: 1, unreachable: 2 };
 
 /** "a=1, b=2": labels sorted by key, as shown in the table and searched. */

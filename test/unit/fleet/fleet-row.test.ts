@@ -58,7 +58,7 @@ describe('role and join state', () => {
   it('a status still saying joined without mc-cluster-info is a disconnected cluster', () => {
     expect(roleFacts({ mcClusters: [], clusterInfo: null, joinStatus: { status: 'joined' } })).toMatchObject({
       role: 'standalone',
-      joinState: 'none',
+      joinState: 'disconnected',
       joinMessage: expect.stringContaining('Disconnected'),
     });
   });

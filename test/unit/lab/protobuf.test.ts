@@ -106,6 +106,40 @@ describe('Kubernetes protobuf bodies', () => {
     });
   });
 
+  it('reads an Ingress: embedded structs inlined (a rule’s http), pointer strings kept even when empty', () => {
+    const backend: Field[] = [[4, [[1, 'web'], [2, [[1, ''], [2, 8080]]]]]];
+    const path: Field[] = [[1, '/'], [3, 'Prefix'], [2, backend]];
+    const httpValue: Field[] = [[1, path]];
+    const rule: Field[] = [[1, 'shop.example.com'], [2, [[1, httpValue]]]]; // host; ingressRuleValue { http }
+    const port: Field[] = [[1, 40123], [2, 'TCP']];
+    const balancer: Field[] = [[1, '127.0.0.1'], [2, ''], [4, port]];
+    const body = envelope('networking.k8s.io/v1', 'Ingress', [
+      [1, meta('shop')],
+      [2, [[4, ''], [2, [[1, 'shop.example.com'], [2, '']]], [3, rule]]], // ingressClassName "" is a *string: set
+      [3, [[1, [[1, balancer]]]]],
+    ]);
+    expect(decodeKubernetesProtobuf(body, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' })).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop', creationTimestamp: null },
+      spec: {
+        ingressClassName: '',
+        tls: [{ hosts: ['shop.example.com'] }],
+        rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }],
+      },
+      status: { loadBalancer: { ingress: [{ ip: '127.0.0.1', ports: [{ port: 40123, protocol: 'TCP' }] }] } },
+    });
+  });
+
+  it('inlines the embedded LocalObjectReference of an envFrom source', () => {
+    const envFrom: Field[] = [[2, [[1, [[1, 'settings']]]]], [3, [[1, [[1, 'db']]]]]]; // configMapRef, secretRef
+    const container: Field[] = [[1, 'web'], [2, 'nginx'], [19, envFrom]];
+    const podSpec: Field[] = [[2, container]];
+    const body = envelope('apps/v1', 'Deployment', [[1, meta('web')], [2, [[3, [[2, podSpec]]]]]]);
+    const spec = decodeKubernetesProtobuf(body, { apiVersion: 'apps/v1', kind: 'Deployment' }).spec as { template: { spec: { containers: { envFrom: unknown }[] } } };
+    expect(spec.template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: 'settings' }, secretRef: { name: 'db' } }]);
+  });
+
   it('skips fields it does not know, as Go does for a newer client', () => {
     const body = envelope('v1', 'ConfigMap', [[1, meta('x')], [99, 'from the future'], [98, 7]]);
     expect(decodeKubernetesProtobuf(body, defaults)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', creationTimestamp: null } });
