@@ -303,6 +303,11 @@ export class ClusterMonitor {
     return roleFacts({ mcClusters: list(this.mc), clusterInfo: single(this.clusterInfo), joinStatus: single(this.joinStatus) });
   }
 
+  /** The Cluster objects have been listed at least once (an absent member is then really absent). */
+  get mcSynced(): boolean {
+    return this.mc?.synced === true;
+  }
+
   /** A Cluster object in this cluster's kasten-io-mc, by name (a primary's view of its members). */
   mcCluster(name: string): McCluster | undefined {
     return this.mc?.get(`${MC_NAMESPACE}/${name}`);

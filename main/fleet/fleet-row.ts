@@ -18,6 +18,8 @@ export interface McCluster {
   type?: string;
   labels: Record<string, string>;
   ingress?: string;
+  /** Deleted on the primary (a disconnect): K10 waits for the secondary to confirm. */
+  deleting?: boolean;
 }
 
 /** mc-cluster-info on a secondary, without its session token. */
@@ -60,7 +62,13 @@ export function projectMcCluster(obj: KubeObject): McCluster {
   const labels = { ...(obj.metadata?.labels ?? {}) };
   const spec = obj.spec as { k10?: { ingress?: { url?: unknown } } } | undefined;
   const url = spec?.k10?.ingress?.url;
-  return { name: obj.metadata?.name ?? '', type: labels[LABELS.clusterType], labels, ...(typeof url === 'string' ? { ingress: url } : {}) };
+  return {
+    name: obj.metadata?.name ?? '',
+    type: labels[LABELS.clusterType],
+    labels,
+    ...(typeof url === 'string' ? { ingress: url } : {}),
+    ...(obj.metadata?.deletionTimestamp ? { deleting: true } : {}),
+  };
 }
 
 /** Reads the three public keys of mc-cluster-info; its `token` is never read. */

@@ -38,7 +38,7 @@ import { ClusterPool, type PoolOptions } from '../kube/cluster-pool.js';
 import type { ClusterRegistry, StoredCluster } from '../clusters/types.js';
 import type { Logger } from '../log.js';
 import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
-import { summarize, type RoleFacts } from './fleet-row.js';
+import { summarize, type McCluster, type RoleFacts } from './fleet-row.js';
 
 export interface FleetOptions extends Partial<MonitorTuning>, PoolOptions {
   /** Least time between two fleet:changed events. */
@@ -301,21 +301,32 @@ export class FleetService {
     if (after?.role === 'secondary') put(this.secondariesByPrimary, after.primaryName);
   }
 
-  /** The labels of a row's Cluster object on its primary (see the module comment). */
-  private labelsFor(entry: Entry): Record<string, string> {
+  /**
+   * A secondary as its primary sees it, when that primary is in the fleet:
+   * its Cluster object there (`member`), none any more (`gone`: it was
+   * disconnected on the primary and has not confirmed yet), or unknown.
+   */
+  private onPrimary(entry: Entry): { member: McCluster } | 'gone' | undefined {
     const f = entry.facts;
-    if (f?.role === 'primary') return { ...(f.primaryCluster?.labels ?? {}) };
-    if (f?.role !== 'secondary' || !f.primaryName || !f.clusterName) return {};
+    if (f?.role !== 'secondary' || !f.primaryName || !f.clusterName) return undefined;
     for (const pid of this.primariesByName.get(f.primaryName) ?? []) {
       const primary = this.entries.get(pid);
-      const member = primary?.monitor.mcCluster(f.clusterName);
-      // Two multi-cluster systems may both call their primary "primary": the member must be there, and the ingress agree when both are known.
-      if (!member || member.type !== 'secondary') continue;
-      const primaryIngress = primary?.facts?.primaryCluster?.ingress;
+      if (!primary?.monitor.mcSynced) continue;
+      // Two multi-cluster systems may both call their primary "primary": the ingress must agree when both are known.
+      const primaryIngress = primary.facts?.primaryCluster?.ingress;
       if (f.primaryIngress && primaryIngress && !sameUrl(f.primaryIngress, primaryIngress)) continue;
-      return { ...member.labels };
+      const member = primary.monitor.mcCluster(f.clusterName);
+      if (!member || member.type !== 'secondary') return 'gone';
+      return { member };
     }
-    return {};
+    return undefined;
+  }
+
+  /** The labels of a row's Cluster object on its primary (see the module comment). */
+  private labelsFor(entry: Entry, seen: ReturnType<FleetService['onPrimary']>): Record<string, string> {
+    const f = entry.facts;
+    if (f?.role === 'primary') return { ...(f.primaryCluster?.labels ?? {}) };
+    return seen && seen !== 'gone' ? { ...seen.member.labels } : {};
   }
 
   private buildRow(entry: Entry): FleetRow {
@@ -324,15 +335,22 @@ export class FleetService {
     const f = entry.facts ?? m.facts();
     const err = m.lastError();
     const k10 = m.k10Version();
+    const seen = this.onPrimary(entry);
+    // Member of a primary by its own account, but no longer by the primary's: disconnected there, not yet confirmed here.
+    const leaving = seen === 'gone' || (seen !== undefined && seen.member.deleting === true);
+    const joinState = leaving ? 'disconnected' : f.joinState;
+    const joinMessage = leaving
+      ? `Disconnected on the primary "${f.primaryName}": its Cluster there is ${seen === 'gone' ? 'gone' : 'being deleted'}; K10 on ${c.name} has not confirmed yet.`
+      : f.joinMessage;
     return {
       id: c.id,
       name: c.name,
       server: c.server,
       source: c.source,
-      labels: this.labelsFor(entry),
+      labels: this.labelsFor(entry, seen),
       role: f.role,
-      joinState: f.joinState,
-      ...(f.joinMessage ? { joinMessage: f.joinMessage } : {}),
+      joinState,
+      ...(joinMessage ? { joinMessage } : {}),
       ...(f.primaryName ? { primaryName: f.primaryName } : {}),
       reachability: { ...m.reachability },
       ...(m.kubernetesVersion ? { kubernetesVersion: m.kubernetesVersion } : {}),

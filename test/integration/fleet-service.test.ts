@@ -158,6 +158,20 @@ describe('the fleet view', () => {
     expect(row('cluster-3')!.role).toBe('standalone');
   });
 
+  it('shows a secondary disconnected on its primary as disconnected, before it confirms and after', async () => {
+    // cluster-2 is down, so it cannot confirm: its Cluster on the primary waits, marked for deletion.
+    await lab.cluster('cluster-2').stop();
+    const custom = kubeConfigFor(yaml, 'cluster-1').makeApiClient(CustomObjectsApi);
+    await custom.deleteNamespacedCustomObject({ group: 'dist.kio.kasten.io', version: 'v1alpha1', namespace: 'kasten-io-mc', plural: 'clusters', name: 'cluster-2' });
+    const leaving = await eventually(() => (row('cluster-2')?.joinState === 'disconnected' ? row('cluster-2') : undefined), 'cluster-2 to show as disconnected', 5_000);
+    expect(leaving!.joinMessage).toMatch(/Disconnected on the primary "cluster-1"/);
+    await lab.cluster('cluster-2').start();
+    // Back up, K10 on cluster-2 removes mc-cluster-info; mc-join-status still says joined, and the row says what is true.
+    const after = await eventually(() => (row('cluster-2')?.role === 'standalone' && row('cluster-2')?.reachability.state === 'reachable' ? row('cluster-2') : undefined), 'cluster-2 to leave', 15_000);
+    expect(after).toMatchObject({ role: 'standalone', joinState: 'disconnected' });
+    expect(fleet.snapshot().summary).toMatchObject({ primaries: 1, secondaries: 0 });
+  });
+
   it('shows a cluster that goes down as unreachable within seconds, and recovers by itself', async () => {
     const c3 = lab.cluster('cluster-3');
     await c3.stop();
