@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, FleetRow } from '../../shared/contract/index.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
-import { KUBECTL, runKubectl } from '../support/kubectl.js';
+import { KUBECTL, kubectlFor, runKubectl } from '../support/kubectl.js';
 import { filesUnder, flotillaCli, type FlotillaCli } from '../support/flotilla-cli.js';
 
 const MC = 'kasten-io-mc';
@@ -27,16 +27,9 @@ describe.skipIf(!KUBECTL)('flotilla bootstrap and after', () => {
   let cli: FlotillaCli;
   const tokens = new Set<string>();
 
-  async function kubectl(context: string, ...args: string[]): Promise<string> {
-    const r = await runKubectl(['--context', context, ...args], { KUBECONFIG: kubeconfig });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
 
-  async function secretOn(context: string, name: string, key: string): Promise<string | undefined> {
-    const r = await runKubectl(['--context', context, 'get', 'secret', name, '-n', 'kasten-io', '-o', `jsonpath={.data.${key}}`], { KUBECONFIG: kubeconfig });
-    return r.code === 0 && r.stdout ? Buffer.from(r.stdout, 'base64').toString('utf8') : undefined;
-  }
+  const { kubectl, secretOn: secretIn } = kubectlFor(() => kubeconfig);
+  const secretOn = (context: string, name: string, key: string) => secretIn(context, 'kasten-io', name, key);
 
   async function collectTokens(): Promise<void> {
     const list = JSON.parse(await kubectl('cluster-1', 'get', 'secrets', '-n', MC, '-o', 'json')) as { items: { type: string; data?: { token?: string } }[] };

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, FleetRow, Token } from '../../shared/contract/index.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { tokenFingerprint } from '../../main/multicluster/fingerprint.js';
-import { KUBECTL, runKubectl } from '../support/kubectl.js';
+import { KUBECTL, kubectlFor, runKubectl } from '../support/kubectl.js';
 import { filesUnder, flotillaCli, type FlotillaCli } from '../support/flotilla-cli.js';
 
 const MC = 'kasten-io-mc';
@@ -29,16 +29,8 @@ describe.skipIf(!KUBECTL)('the flotilla command line', () => {
   /** Every token value that existed, to prove none was printed or written where it should not be. */
   const tokens = new Set<string>();
 
-  async function kubectl(context: string, ...args: string[]): Promise<string> {
-    const r = await runKubectl(['--context', context, ...args], { KUBECONFIG: kubeconfig });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
 
-  async function secretOn(context: string, ns: string, name: string, key: string): Promise<string | undefined> {
-    const r = await runKubectl(['--context', context, 'get', 'secret', name, '-n', ns, '-o', `jsonpath={.data.${key}}`], { KUBECONFIG: kubeconfig });
-    return r.code === 0 && r.stdout ? Buffer.from(r.stdout, 'base64').toString('utf8') : undefined;
-  }
+  const { kubectl, secretOn } = kubectlFor(() => kubeconfig);
 
   /** Every join token on the primary, read with kubectl. */
   async function tokensOnPrimary(): Promise<string[]> {

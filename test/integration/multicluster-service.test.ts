@@ -19,7 +19,7 @@ import { tokenFingerprint } from '../../main/multicluster/fingerprint.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices, type Services } from '../../main/services.js';
 import type { RouterEvent } from '../../main/ipc/router.js';
-import { KUBECTL, runKubectl } from '../support/kubectl.js';
+import { KUBECTL, kubectlFor, runKubectl } from '../support/kubectl.js';
 
 const MC = 'kasten-io-mc';
 
@@ -45,16 +45,9 @@ describe.skipIf(!KUBECTL)('multi-cluster workflows against the lab fleet', () =>
     return r.error;
   }
 
-  async function kubectl(context: string, ...args: string[]): Promise<string> {
-    const r = await runKubectl(['--context', context, ...args], { KUBECONFIG: kubeconfig });
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
 
-  async function secretOn(context: string, name: string, key: string): Promise<string | undefined> {
-    const r = await runKubectl(['--context', context, 'get', 'secret', name, '-n', 'kasten-io', '-o', `jsonpath={.data.${key}}`], { KUBECONFIG: kubeconfig });
-    return r.code === 0 && r.stdout ? Buffer.from(r.stdout, 'base64').toString('utf8') : undefined;
-  }
+  const { kubectl, secretOn: secretIn } = kubectlFor(() => kubeconfig);
+  const secretOn = (context: string, name: string, key: string) => secretIn(context, 'kasten-io', name, key);
 
   const id = (name: string) => `kubeconfig:${name}`;
 

@@ -240,3 +240,20 @@ export function tableOf(text: string): Table {
   );
   return { columns, rows };
 }
+
+/** kubectl against one kubeconfig, as the multi-cluster tests check what Flotilla wrote. */
+export function kubectlFor(kubeconfig: () => string) {
+  return {
+    /** stdout of a command that must succeed. */
+    async kubectl(context: string, ...args: string[]): Promise<string> {
+      const r = await runKubectl(['--context', context, ...args], { KUBECONFIG: kubeconfig() });
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout;
+    },
+    /** One key of a Secret, decoded; undefined when the Secret or the key is not there. */
+    async secretOn(context: string, ns: string, name: string, key: string): Promise<string | undefined> {
+      const r = await runKubectl(['--context', context, 'get', 'secret', name, '-n', ns, '-o', `jsonpath={.data.${key}}`], { KUBECONFIG: kubeconfig() });
+      return r.code === 0 && r.stdout ? Buffer.from(r.stdout, 'base64').toString('utf8') : undefined;
+    },
+  };
+}
