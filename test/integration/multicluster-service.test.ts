@@ -72,6 +72,12 @@ describe.skipIf(!KUBECTL)('multi-cluster workflows against the lab fleet', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('opens no fleet watches for a command-line shell: only the clusters it talks to get a connection', async () => {
+    await call('promote:plan', { clusterId: id('cluster-1') });
+    expect(services.fleet.stats().watches).toBe(0);
+    expect(services.pool.size).toBe(1);
+  });
+
   describe('promote', () => {
     it('plans with a valid name and the K10 ingress the cluster exposes', async () => {
       const plan = await call('promote:plan', { clusterId: id('cluster-1') });
