@@ -20,6 +20,7 @@
  */
 import { lstat, open, stat } from 'node:fs/promises';
 import { Decrypter, Encrypter, armor } from 'age-encryption';
+import { NativeScryptIdentity, NativeScryptRecipient } from './age-scrypt.js';
 import { z } from 'zod';
 import { AppError } from '../../shared/contract/errors.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
@@ -31,12 +32,9 @@ export const MIN_PASSPHRASE_CHARS = 8;
 const MAX_TOKEN_CHARS = 64 * 1024;
 
 /**
- * age's own default (what `age -p` uses). Measured with age-encryption 0.3.1
- * (pure-JS scrypt) on a 2-core machine: about 1 s to seal and 1 s to open, so
- * there is no reason to go below it; a file that crosses an air gap may be
- * copied and attacked offline, and the token's expiry bounds that window.
- * The scrypt runs synchronously: it holds the main process's event loop for
- * that second, acceptable for a deliberate, one-off action.
+ * age's own default (what `age -p` uses): a file that crosses an air gap may
+ * be copied and attacked offline, so no lower. scrypt runs natively and off
+ * the main thread (age-scrypt.ts), so the window never freezes for it.
  */
 const SCRYPT_WORK_FACTOR = 18;
 
@@ -103,8 +101,7 @@ export async function sealHandoff(opts: SealOptions): Promise<Uint8Array> {
     expiresAt: opts.expiresAt.toISOString(),
   };
   const e = new Encrypter();
-  e.setPassphrase(opts.passphrase);
-  e.setScryptWorkFactor(SCRYPT_WORK_FACTOR);
+  e.addRecipient(new NativeScryptRecipient(opts.passphrase, SCRYPT_WORK_FACTOR));
   // The trailing newline keeps a shell prompt off the JSON when `age -d` prints it.
   return e.encrypt(`${JSON.stringify(payload)}\n`);
 }
@@ -119,7 +116,7 @@ export async function openHandoff(bytes: Uint8Array, passphrase: string, now: Da
   if (!passphrase) throw new AppError('INVALID_ARGS', 'Type the passphrase the handoff file was sealed with.');
   const file = dearmor(bytes);
   const decrypter = new Decrypter();
-  decrypter.addPassphrase(passphrase);
+  decrypter.addIdentity(new NativeScryptIdentity(passphrase));
   let plain: string;
   try {
     plain = await decrypter.decrypt(file, 'text');
