@@ -14,7 +14,7 @@ import { bootstrapManifest } from '../../shared/kasten/manifests.js';
 import { kastenNameProblem } from '../../shared/kasten/names.js';
 import { clusterError, type McContext, type Target } from './context.js';
 import { discoverK10IngressUrl } from './k10-ingress.js';
-import { createOrReplace, ensureNamespace, PATHS, readMembership, waitFor, type KubeObject, type Membership } from './kasten-objects.js';
+import { createObject, deleteIfPresent, ensureNamespace, PATHS, readMembership, waitFor, type KubeObject, type Membership } from './kasten-objects.js';
 import { checkIngressUrl, ingressUrlProblem, normalizeIngressUrl } from './urls.js';
 
 /** A Flotilla display name made into a valid Kasten name, as a suggestion. */
@@ -101,7 +101,10 @@ async function promote(ctx: McContext, t: Target, name: string, ingressUrl: stri
   const manifest = bootstrapManifest({ clusterName: name, ingressUrl: url }) as KubeObject & { metadata: { name: string } };
   report({ step: 'Create the Bootstrap', state: 'running' });
   try {
-    await createOrReplace(t.client, PATHS.bootstraps(), manifest);
+    // A Bootstrap left from an earlier primary (demoted by hand) has been acted on already: K10 acts on a new one.
+    const stale = await deleteIfPresent(t.client, PATHS.bootstraps(manifest.metadata.name));
+    if (stale) await waitFor(t.client, PATHS.bootstraps(), (items) => (items.some((b) => b.metadata?.name === manifest.metadata.name) ? undefined : true), { timeoutMs: ctx.k10TimeoutMs });
+    await createObject(t.client, PATHS.bootstraps(), manifest);
   } catch (err) {
     const message = `${(err as Error).message}${ns === 'created' ? ` Nothing else was written; namespace ${MC_NAMESPACE} was created and can stay (or: kubectl delete namespace ${MC_NAMESPACE}).` : ''}`;
     report({ step: 'Create the Bootstrap', state: 'failed', message });

@@ -314,6 +314,12 @@ describe.skipIf(!KUBECTL)('multi-cluster workflows against the lab fleet', () =>
     });
   });
 
+  it('promotes it again after the demotion', async () => {
+    const r = await call('promote:run', { clusterId: id('cluster-1'), name: 'hq', ingressUrl: lab.cluster('cluster-1').k10IngressUrl });
+    expect(r.primaryName).toBe('hq');
+    expect(await kubectl('cluster-1', 'get', 'clusters.dist.kio.kasten.io', '-n', MC, '-o', 'jsonpath={.items[*].metadata.name}')).toBe('hq');
+  });
+
   describe('the audit log', () => {
     it('records every administrative action with its cluster, identity and outcome', async () => {
       const entries = await call('audit:list', {});
@@ -321,7 +327,7 @@ describe.skipIf(!KUBECTL)('multi-cluster workflows against the lab fleet', () =>
       for (const a of ['promote', 'token-create', 'token-reveal', 'token-copy', 'token-seal', 'token-qr', 'token-revoke', 'join', 'grant', 'label', 'disconnect', 'force-disconnect', 'demote']) {
         expect(actions, a).toContain(a);
       }
-      const promote = entries.find((e) => e.action === 'promote' && e.outcome === 'succeeded')!;
+      const promote = entries.find((e) => e.action === 'promote' && e.outcome === 'succeeded' && e.target === 'cluster-1')!;
       expect(promote).toMatchObject({ cluster: 'cluster-1', target: 'cluster-1' });
       expect(promote.identity).toBeTruthy();
       expect(entries.some((e) => e.action === 'promote' && e.outcome === 'failed')).toBe(true);
