@@ -11,7 +11,11 @@
 
 /** Thrown for a selector the apiserver would answer with 400 BadRequest. */
 export class SelectorError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** For a label selector: the offset in the text of the token where parsing failed (an editor points there). */
+    readonly position?: number,
+  ) {
     super(message);
     this.name = 'SelectorError';
   }
@@ -142,6 +146,8 @@ type TokenKind = 'id' | 'in' | 'notin' | '!' | '!=' | '=' | '==' | '>' | '<' | '
 interface Token {
   kind: TokenKind;
   text: string;
+  /** Offset of the token in the selector text. */
+  at: number;
 }
 
 const SYMBOLS = new Set(['!', '!=', '=', '==', '>', '<', '(', ')', ',']);
@@ -155,7 +161,7 @@ function lex(text: string): Token[] {
   for (;;) {
     while (i < text.length && isSpace(text[i])) i++;
     if (i >= text.length) {
-      tokens.push({ kind: 'end', text: '' });
+      tokens.push({ kind: 'end', text: '', at: text.length });
       return tokens;
     }
     const start = i;
@@ -167,7 +173,7 @@ function lex(text: string): Token[] {
     }
     const word = text.slice(start, i);
     const kind = SYMBOLS.has(word) || word === 'in' || word === 'notin' ? (word as TokenKind) : 'id';
-    tokens.push({ kind, text: word });
+    tokens.push({ kind, text: word, at: start });
   }
 }
 
@@ -178,19 +184,32 @@ function lex(text: string): Token[] {
  */
 class LabelParser {
   private pos = 0;
+  /** Where the token last looked at starts: what an error points at. */
+  private at = 0;
   constructor(private readonly tokens: Token[]) {}
 
   private peek(): Token {
     const t = this.tokens[this.pos];
-    return t.kind === 'in' || t.kind === 'notin' ? { kind: 'id', text: t.text } : t;
+    this.at = t.at;
+    return t.kind === 'in' || t.kind === 'notin' ? { kind: 'id', text: t.text, at: t.at } : t;
   }
 
   private next(asOperator = false): Token {
     const t = this.tokens[this.pos++];
-    return asOperator ? t : t.kind === 'in' || t.kind === 'notin' ? { kind: 'id', text: t.text } : t;
+    this.at = t.at;
+    return asOperator ? t : t.kind === 'in' || t.kind === 'notin' ? { kind: 'id', text: t.text, at: t.at } : t;
   }
 
   parse(): LabelRequirement[] {
+    try {
+      return this.requirements();
+    } catch (e) {
+      if (e instanceof SelectorError && e.position === undefined) throw new SelectorError(e.message, this.at);
+      throw e;
+    }
+  }
+
+  private requirements(): LabelRequirement[] {
     const reqs: LabelRequirement[] = [];
     for (;;) {
       const t = this.peek();

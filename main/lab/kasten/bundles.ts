@@ -7,7 +7,7 @@
  * Sync"). The same `applyBundle` serves the primary's own copies and the
  * secondaries', so both behave alike.
  */
-import { matchesLabels, parseLabelSelector } from '../../../shared/selectors.js';
+import { selectTargets } from '../../../shared/kasten/distribution.js';
 import { K10_NAMESPACE, LABELS, MC_NAMESPACE } from '../../../shared/kasten/kinds.js';
 import { LAB_K10 } from '../../../shared/kasten/lab.js';
 import { resourceByKind, type KubeObject, type ResourceType } from '../resources.js';
@@ -44,32 +44,6 @@ export function labelValueFor(name: string): string {
 
 function bundleKey(label: { key: string; value: string }): string {
   return `${label.key}=${label.value}`;
-}
-
-/** The targets of a `spec.clusters` list among the fleet's live Clusters: the union of its entries. */
-export function selectTargets(specs: unknown, clusters: readonly KubeObject[]): { targets: string[]; unknown: string[]; error?: string } {
-  if (specs === undefined) return { targets: [], unknown: [] };
-  if (!Array.isArray(specs)) return { targets: [], unknown: [], error: 'spec.clusters must be a list' };
-  const targets = new Set<string>();
-  const unknown: string[] = [];
-  for (const [i, entry] of specs.entries()) {
-    const e = (entry ?? {}) as { name?: unknown; selector?: unknown };
-    if (typeof e.name === 'string' && e.name) {
-      if (clusters.some((c) => c.metadata.name === e.name)) targets.add(e.name);
-      else unknown.push(e.name);
-    } else if (typeof e.selector === 'string') {
-      let selector;
-      try {
-        selector = parseLabelSelector(e.selector);
-      } catch (err) {
-        return { targets: [], unknown: [], error: `spec.clusters[${i}].selector "${e.selector}" is not a valid label selector: ${errorMessage(err)}` };
-      }
-      for (const c of clusters) if (matchesLabels(selector, c.metadata.labels ?? {})) targets.add(c.metadata.name!);
-    } else {
-      return { targets: [], unknown: [], error: `spec.clusters[${i}] needs a name or a selector` };
-    }
-  }
-  return { targets: [...targets].sort(), unknown };
 }
 
 /** References between global resources point into kasten-io-mc; on a target they point at the copies. */

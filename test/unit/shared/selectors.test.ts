@@ -383,3 +383,22 @@ describe('field selectors', () => {
     );
   });
 });
+
+describe('where a label selector goes wrong', () => {
+  const at = (text: string) => {
+    try {
+      parseLabelSelector(text);
+      return undefined;
+    } catch (err) {
+      return (err as SelectorError).position;
+    }
+  };
+
+  it('points at the token where parsing failed, for an editor to mark', () => {
+    expect(at('env=prod,')).toBe(9);
+    expect(at('env in prod')).toBe(7);
+    expect(at('env=prod, tier notin (a b)')).toBe(24);
+    expect(at('  ,env')).toBe(2);
+    expect(at('env=prod')).toBeUndefined();
+  });
+});
