@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { findOverlaps, policyManifest, previewTargets, s3ProfileManifest, selectTargets } from '../../../shared/kasten/distribution.js';
 import { matchesLabels, parseLabelSelector } from '../../../shared/selectors.js';
 
-const clusters = [
+const clusters: { name: string; labels: Record<string, string> }[] = [
   { name: 'hq', labels: { 'dist.kio.kasten.io/cluster-type': 'primary', env: 'prod' } },
   { name: 'edge-1', labels: { 'dist.kio.kasten.io/cluster-type': 'secondary', env: 'prod', region: 'eu' } },
   { name: 'edge-2', labels: { 'dist.kio.kasten.io/cluster-type': 'secondary', env: 'dev' } },
