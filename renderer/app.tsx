@@ -11,6 +11,10 @@ import { FleetScreen } from './features/fleet/fleet-screen.js';
 import { ImportWizard } from './features/import/import-wizard.js';
 import { LabBanner } from './features/lab/lab-banner.js';
 import { WelcomeScreen } from './features/welcome/welcome-screen.js';
+import { MulticlusterScreen } from './features/multicluster/multicluster-screen.js';
+import { PromoteScreen } from './features/multicluster/promote-screen.js';
+import { JoinScreen } from './features/join/join-screen.js';
+import { AuditScreen } from './features/audit/audit-screen.js';
 import { useAppStore } from './store/store.js';
 
 export function App() {
@@ -38,6 +42,10 @@ export function App() {
         {screen === 'welcome' && <WelcomeScreen />}
         {screen === 'fleet' && <FleetScreen />}
         {screen === 'import' && <ImportWizard />}
+        {screen === 'multicluster' && <MulticlusterScreen />}
+        {screen === 'promote' && <PromoteScreen />}
+        {screen === 'join' && <JoinScreen />}
+        {screen === 'audit' && <AuditScreen />}
       </main>
     </div>
   );

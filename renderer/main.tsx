@@ -15,6 +15,11 @@ import './styles/components.css';
 import './features/welcome/welcome.css';
 import './features/import/import.css';
 import './features/fleet/fleet.css';
+import './features/multicluster/multicluster.css';
+import './features/tokens/tokens.css';
+import './features/join/join.css';
+import './features/permissions/permissions.css';
+import './features/audit/audit.css';
 
 // A glob rather than an import: the client is not part of every build (it may be absent),
 // and a glob that matches nothing is simply empty.

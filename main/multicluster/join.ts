@@ -191,8 +191,15 @@ export async function joinOne(ctx: McContext, t: Target, token: string, req: Joi
   emit('writing', `writing ${JOIN_OBJECTS.joinSecret} and ${JOIN_OBJECTS.joinConfig} in ${K10_NAMESPACE}`);
   const written: string[] = [];
   try {
-    // A status left from an earlier attempt would answer for this one.
+    // K10 starts a join once both objects exist: the old token goes first, so that no join starts from a
+    // new token with an old config (or the reverse); a status left from an earlier attempt would answer for this one.
+    await deleteIfPresent(t.client, PATHS.k10Secrets(JOIN_OBJECTS.joinSecret));
     await deleteIfPresent(t.client, PATHS.k10Secrets(JOIN_OBJECTS.joinStatus));
+    const data: Record<string, string> = { [JOIN_CONFIG_KEYS.clusterName]: req.name };
+    if (req.ingressUrl) data[JOIN_CONFIG_KEYS.clusterIngress] = normalizeIngressUrl(req.ingressUrl);
+    if (req.primaryIngress) data[JOIN_CONFIG_KEYS.primaryIngress] = normalizeIngressUrl(req.primaryIngress);
+    await createOrReplace(t.client, PATHS.k10ConfigMaps(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: JOIN_OBJECTS.joinConfig, namespace: K10_NAMESPACE }, data });
+    written.push(`ConfigMap ${JOIN_OBJECTS.joinConfig}`);
     await createOrReplace(t.client, PATHS.k10Secrets(), {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -201,11 +208,6 @@ export async function joinOne(ctx: McContext, t: Target, token: string, req: Joi
       data: { token: b64(token) },
     });
     written.push(`Secret ${JOIN_OBJECTS.joinSecret}`);
-    const data: Record<string, string> = { [JOIN_CONFIG_KEYS.clusterName]: req.name };
-    if (req.ingressUrl) data[JOIN_CONFIG_KEYS.clusterIngress] = normalizeIngressUrl(req.ingressUrl);
-    if (req.primaryIngress) data[JOIN_CONFIG_KEYS.primaryIngress] = normalizeIngressUrl(req.primaryIngress);
-    await createOrReplace(t.client, PATHS.k10ConfigMaps(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: JOIN_OBJECTS.joinConfig, namespace: K10_NAMESPACE }, data });
-    written.push(`ConfigMap ${JOIN_OBJECTS.joinConfig}`);
   } catch (err) {
     const did = written.length ? ` Flotilla had written ${written.join(' and ')}; "Start over" (flotilla join --reset) removes it.` : ' Nothing was written.';
     return emit('failed', `${(err as Error).message}${did}`);

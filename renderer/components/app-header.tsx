@@ -1,10 +1,36 @@
 /**
  * The window's top bar: the app's name, the lab badge while a lab fleet
- * runs, and the actions that apply everywhere (import, refresh).
+ * runs, the screens (Fleet, Multi-cluster, Audit log), and the actions that
+ * apply to the fleet (import, refresh).
  */
 import { useAppStore } from '../store/store.js';
+import type { Screen } from '../store/app.slice.js';
 import { LabBadge } from '../features/lab/lab-badge.js';
 import { FlotillaMark, ImportIcon, RefreshIcon } from './icons.js';
+
+type NavTarget = 'fleet' | 'multicluster' | 'audit';
+
+/** Which header tab a screen belongs to; none for the first screen and the import wizard. */
+function navOf(screen: Screen): NavTarget | null {
+  switch (screen) {
+    case 'fleet':
+      return 'fleet';
+    case 'multicluster':
+    case 'promote':
+    case 'join':
+      return 'multicluster';
+    case 'audit':
+      return 'audit';
+    default:
+      return null;
+  }
+}
+
+const NAV: { target: NavTarget; label: string }[] = [
+  { target: 'fleet', label: 'Fleet' },
+  { target: 'multicluster', label: 'Multi-cluster' },
+  { target: 'audit', label: 'Audit log' },
+];
 
 export function AppHeader() {
   const screen = useAppStore((s) => s.screen);
@@ -12,7 +38,17 @@ export function AppHeader() {
   const refreshing = useAppStore((s) => s.refreshing);
   const openImport = useAppStore((s) => s.openImport);
   const refreshFleet = useAppStore((s) => s.refreshFleet);
+  const showScreen = useAppStore((s) => s.showScreen);
+  const openMulticluster = useAppStore((s) => s.openMulticluster);
+  const openAudit = useAppStore((s) => s.openAudit);
   const shell = useAppStore((s) => s.appInfo?.shell);
+  const current = navOf(screen);
+
+  const go = (target: NavTarget) => {
+    if (target === 'fleet') showScreen('fleet');
+    else if (target === 'multicluster') openMulticluster();
+    else void openAudit();
+  };
 
   return (
     <header className="app-header">
@@ -22,18 +58,36 @@ export function AppHeader() {
         {shell === 'preview' && <span className="tag tag--muted" title="Served by the preview bridge (development and tests)">preview</span>}
         {labRunning && <LabBadge />}
       </div>
-      {screen === 'fleet' && (
-        <div className="app-actions">
-          <button type="button" className="btn" onClick={() => void refreshFleet()} disabled={refreshing} data-testid="refresh-fleet">
-            <RefreshIcon />
-            Refresh
-          </button>
-          <button type="button" className="btn btn-primary" onClick={openImport} data-testid="open-import">
-            <ImportIcon />
-            Import kubeconfigs
-          </button>
-        </div>
+      {current !== null && (
+        <nav className="app-nav" aria-label="Screens">
+          {NAV.map(({ target, label }) => (
+            <button
+              key={target}
+              type="button"
+              className={target === current ? 'app-nav-item is-current' : 'app-nav-item'}
+              aria-current={target === current ? 'page' : undefined}
+              onClick={() => go(target)}
+              data-testid={`nav-${target}`}
+            >
+              {label}
+            </button>
+          ))}
+        </nav>
       )}
+      <div className="app-actions">
+        {screen === 'fleet' && (
+          <>
+            <button type="button" className="btn" onClick={() => void refreshFleet()} disabled={refreshing} data-testid="refresh-fleet">
+              <RefreshIcon />
+              Refresh
+            </button>
+            <button type="button" className="btn btn-primary" onClick={openImport} data-testid="open-import">
+              <ImportIcon />
+              Import kubeconfigs
+            </button>
+          </>
+        )}
+      </div>
     </header>
   );
 }

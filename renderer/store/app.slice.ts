@@ -8,7 +8,12 @@ import type { AppErrorDto, AppInfo } from '../../shared/contract/index.js';
 import type { Api } from '../api.js';
 import type { Store } from './store.js';
 
-export type Screen = 'loading' | 'welcome' | 'fleet' | 'import';
+/**
+ * The screens. The fleet is home; the multi-cluster workflows have their
+ * own: the Multi-cluster screen of a primary, promote and join for one
+ * cluster, and the audit log.
+ */
+export type Screen = 'loading' | 'welcome' | 'fleet' | 'import' | 'multicluster' | 'promote' | 'join' | 'audit';
 
 export interface Notice {
   id: number;
@@ -65,6 +70,12 @@ export const createAppSlice =
         const offs = [
           api.on('fleet:changed', (event) => get().applyFleetChange(event)),
           api.on('lab:changed', (status) => get().applyLabStatus(status)),
+          api.on('join:progress', (event) => {
+            get().applyJoinProgress(event);
+            get().applyJoinManyProgress(event);
+          }),
+          api.on('mc:progress', (event) => get().applyMcProgress(event)),
+          api.on('clipboard:changed', (event) => get().applyClipboardEvent(event)),
         ];
         return () => offs.forEach((off) => off());
       },

@@ -14,8 +14,30 @@ import { createLabSlice, type LabSlice } from './lab.slice.js';
 import { createFleetSlice, type FleetSlice } from './fleet.slice.js';
 import { createFleetPrefsSlice, type FleetPrefsSlice } from './fleet-prefs.slice.js';
 import { createImportSlice, type ImportSlice } from './import.slice.js';
+import { createRevealedSlice, type RevealedSlice } from './revealed.slice.js';
+import { createOperationsSlice, type OperationsSlice } from './operations.slice.js';
+import { createMulticlusterSlice, type MulticlusterSlice } from './multicluster.slice.js';
+import { createPromoteSlice, type PromoteSlice } from './promote.slice.js';
+import { createTokensSlice, type TokensSlice } from './tokens.slice.js';
+import { createJoinSlice, type JoinSlice } from './join.slice.js';
+import { createJoinManySlice, type JoinManySlice } from './join-many.slice.js';
+import { createPermissionsSlice, type PermissionsSlice } from './permissions.slice.js';
+import { createAuditSlice, type AuditSlice } from './audit.slice.js';
 
-export type Store = AppSlice & LabSlice & FleetSlice & FleetPrefsSlice & ImportSlice;
+export type Store = AppSlice &
+  LabSlice &
+  FleetSlice &
+  FleetPrefsSlice &
+  ImportSlice &
+  RevealedSlice &
+  OperationsSlice &
+  MulticlusterSlice &
+  PromoteSlice &
+  TokensSlice &
+  JoinSlice &
+  JoinManySlice &
+  PermissionsSlice &
+  AuditSlice;
 export type AppStore = StoreApi<Store>;
 
 export function createAppStore(api: Api): AppStore {
@@ -25,6 +47,15 @@ export function createAppStore(api: Api): AppStore {
     ...createFleetSlice(api)(...a),
     ...createFleetPrefsSlice(api)(...a),
     ...createImportSlice(api)(...a),
+    ...createRevealedSlice(...a),
+    ...createOperationsSlice(...a),
+    ...createMulticlusterSlice(api)(...a),
+    ...createPromoteSlice(api)(...a),
+    ...createTokensSlice(api)(...a),
+    ...createJoinSlice(api)(...a),
+    ...createJoinManySlice(api)(...a),
+    ...createPermissionsSlice(api)(...a),
+    ...createAuditSlice(api)(...a),
   }));
 }
 

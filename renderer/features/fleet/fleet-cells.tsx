@@ -82,3 +82,10 @@ export function LabelChips({ labels, limit, hide = [] }: { labels: Record<string
     </span>
   );
 }
+
+/** Which primary a cluster is a member of: the primary's name for a secondary; a primary is its own. */
+export function MemberOf({ row }: { row: FleetRow }) {
+  if (row.role === 'secondary') return <span className="member-of">{row.primaryName ?? 'a primary'}</span>;
+  if (row.role === 'primary') return <span className="member-of member-of--self" title={row.primaryName ? `The primary “${row.primaryName}”` : undefined}>itself (primary)</span>;
+  return <span className="muted">—</span>;
+}

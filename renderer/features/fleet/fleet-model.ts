@@ -12,6 +12,7 @@ export const FLEET_COLUMNS = [
   'name',
   'role',
   'joinState',
+  'primary',
   'reachability',
   'kubernetesVersion',
   'k10Version',
@@ -27,6 +28,7 @@ export const COLUMN_LABELS: Record<FleetColumnId, string> = {
   name: 'Name',
   role: 'Role',
   joinState: 'Join',
+  primary: 'Member of',
   reachability: 'Reachability',
   kubernetesVersion: 'Kubernetes',
   k10Version: 'K10',
@@ -122,6 +124,8 @@ const SORT_KEYS: Record<FleetColumnId, { key: (r: FleetRow) => SortKey | SortKey
   name: { key: (r) => r.name },
   role: { key: (r) => ROLE_RANK[r.role] },
   joinState: { key: (r) => JOIN_RANK[r.joinState] },
+  // Secondaries by their primary's name; a primary (primaryName is its own name) and the rest have none.
+  primary: { key: (r) => (r.role === 'secondary' ? (r.primaryName ?? '') : undefined) },
   reachability: {
     key: (r) => [REACH_RANK[r.reachability.state], r.reachability.state === 'reachable' ? (r.reachability.latencyMs ?? Infinity) : 0],
   },

@@ -3,7 +3,9 @@ import { memo } from 'react';
 import type { FleetRow as FleetRowDto } from '../../../shared/contract/index.js';
 import { formatCount } from '../../format.js';
 import { LabBadge } from '../lab/lab-badge.js';
-import { ActionsCount, JoinStateText, LabelChips, Reachability, RoleBadge } from './fleet-cells.js';
+import { ActionsCount, JoinStateText, LabelChips, MemberOf, Reachability, RoleBadge } from './fleet-cells.js';
+import { ActionMenu } from '../../components/action-menu.js';
+import { ACTION_LABELS, clusterActions, DANGEROUS_ACTIONS, type ClusterActionId } from './cluster-actions.js';
 import { formatLabels } from './fleet-model.js';
 import { LABELS } from '../../../shared/kasten/kinds.js';
 
@@ -16,11 +18,19 @@ export interface FleetRowProps {
   domId: string;
   selected: boolean;
   checked: boolean;
+  /** For a secondary: its primary is a fleet row too (the menu then leads there). */
+  primaryInFleet: boolean;
   onSelect(id: string): void;
   onToggleChecked(id: string): void;
+  onAction(action: ClusterActionId, id: string): void;
 }
 
-export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, domId, selected, checked, onSelect, onToggleChecked }: FleetRowProps) {
+/** The id of a row's action-menu button, so the grid's Enter key can open it. */
+export function rowMenuButtonId(domId: string): string {
+  return `${domId}-actions`;
+}
+
+export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, domId, selected, checked, primaryInFleet, onSelect, onToggleChecked, onAction }: FleetRowProps) {
   const failedActions = (row.counts.failedActions24h ?? 0) > 0;
   const className = [
     'fleet-row',
@@ -44,6 +54,8 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
       data-name={row.name}
       data-role={row.role}
       data-reachability={row.reachability.state}
+      data-join-state={row.joinState}
+      data-primary={row.role === 'secondary' ? (row.primaryName ?? '') : undefined}
     >
       <div role="gridcell" className="cell cell-check" onClick={(e) => e.stopPropagation()}>
         <input type="checkbox" checked={checked} onChange={() => onToggleChecked(row.id)} aria-label={`Select ${row.name}`} tabIndex={-1} data-testid="row-check" />
@@ -51,12 +63,24 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
       <div role="gridcell" className="cell cell-name" title={row.server} data-testid="cell-name">
         <span className="cluster-name">{row.name}</span>
         {row.source === 'lab' && <LabBadge compact />}
+        <span className="row-actions">
+          <ActionMenu
+            items={clusterActions(row, primaryInFleet).map((a) => ({ id: a, label: ACTION_LABELS[a], danger: DANGEROUS_ACTIONS.has(a), testId: `row-action-${a}` }))}
+            onSelect={(a) => onAction(a as ClusterActionId, row.id)}
+            label={`Actions for ${row.name}`}
+            buttonId={rowMenuButtonId(domId)}
+            testId="row-actions"
+          />
+        </span>
       </div>
       <div role="gridcell" className="cell" data-testid="cell-role">
         <RoleBadge role={row.role} primaryName={row.primaryName} />
       </div>
       <div role="gridcell" className="cell" data-testid="cell-join">
         <JoinStateText row={row} />
+      </div>
+      <div role="gridcell" className="cell" title={row.role === 'secondary' ? row.primaryName : undefined} data-testid="cell-primary">
+        <MemberOf row={row} />
       </div>
       <div role="gridcell" className="cell" data-testid="cell-reachability">
         <Reachability reachability={row.reachability} />

@@ -3,7 +3,7 @@
  * panel of the current cluster. Filtering and sorting run here, over the
  * store's rows, deferred so typing in the search box stays responsive.
  */
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { ImportIcon } from '../../components/icons.js';
 import { useAppStore } from '../../store/store.js';
 import { LabStartForm } from '../lab/lab-start-form.js';
@@ -13,6 +13,9 @@ import { FleetTable } from './fleet-table.js';
 import { FleetToolbar } from './fleet-toolbar.js';
 import { visibleFleetRows } from './fleet-model.js';
 import { RemoveClustersDialog } from './remove-clusters-dialog.js';
+import { useClusterAction, type FleetDialog } from './use-cluster-action.js';
+import { StartOverDialog } from '../join/start-over-dialog.js';
+import { DemoteDialog } from '../multicluster/demote-dialog.js';
 
 export function FleetScreen() {
   const rowsById = useAppStore((s) => s.rowsById);
@@ -22,6 +25,8 @@ export function FleetScreen() {
   const sort = useAppStore((s) => s.sort);
   const hasSelection = useAppStore((s) => s.selectedId !== null && s.selectedId in s.rowsById);
   const [removeIds, setRemoveIds] = useState<string[] | null>(null);
+  const [dialog, setDialog] = useState<FleetDialog | null>(null);
+  const onAction = useClusterAction(useCallback((d: FleetDialog) => setDialog(d), []));
 
   const total = Object.keys(rowsById).length;
   const { rows, searchProblem } = useMemo(
@@ -38,13 +43,15 @@ export function FleetScreen() {
         <>
           <FleetToolbar shown={rows.length} total={total} searchProblem={searchProblem} onRequestRemove={setRemoveIds} />
           <div className={hasSelection ? 'fleet-content has-detail' : 'fleet-content'}>
-            <FleetTable rows={rows} onRequestRemove={setRemoveIds} />
+            <FleetTable rows={rows} onRequestRemove={setRemoveIds} onAction={onAction} />
             {rows.length === 0 && <NoMatches />}
-            {hasSelection && <ClusterDetail onRequestRemove={setRemoveIds} />}
+            {hasSelection && <ClusterDetail onRequestRemove={setRemoveIds} onAction={onAction} />}
           </div>
         </>
       )}
       <RemoveClustersDialog ids={removeIds} onClose={() => setRemoveIds(null)} />
+      <StartOverDialog clusterId={dialog?.kind === 'start-over' ? dialog.id : null} onClose={() => setDialog(null)} />
+      <DemoteDialog primaryId={dialog?.kind === 'demote' ? dialog.id : null} onClose={() => setDialog(null)} />
     </div>
   );
 }

@@ -7,13 +7,15 @@
  *
  * Keyboard: the grid is one tab stop; ↑ ↓ Home End PageUp PageDown move the
  * current row (shown in the detail panel), Space ticks it, Delete asks to
- * remove the ticked rows (or the current one), Escape closes the panel.
+ * remove the ticked rows (or the current one), Enter opens the current
+ * row's action menu, Escape closes the panel.
  */
-import { useRef, type KeyboardEvent } from 'react';
+import { useMemo, useRef, type KeyboardEvent } from 'react';
 import type { FleetRow } from '../../../shared/contract/index.js';
 import { SortIcon } from '../../components/icons.js';
 import { useAppStore } from '../../store/store.js';
-import { FleetTableRow } from './fleet-row.js';
+import { FleetTableRow, rowMenuButtonId } from './fleet-row.js';
+import { primaryNames, type ClusterActionId } from './cluster-actions.js';
 import { HEADER_HEIGHT, ROW_HEIGHT } from './fleet-geometry.js';
 import { COLUMN_LABELS, FLEET_COLUMNS, type FleetColumnId } from './fleet-model.js';
 import { useVirtualRows } from './use-virtual-rows.js';
@@ -28,14 +30,17 @@ export function rowDomId(id: string): string {
 export interface FleetTableProps {
   rows: readonly FleetRow[];
   onRequestRemove(ids: string[]): void;
+  onAction(action: ClusterActionId, id: string): void;
 }
 
-export function FleetTable({ rows, onRequestRemove }: FleetTableProps) {
+export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const selectedId = useAppStore((s) => s.selectedId);
   const checkedIds = useAppStore((s) => s.checkedIds);
   const selectCluster = useAppStore((s) => s.selectCluster);
   const toggleChecked = useAppStore((s) => s.toggleChecked);
+  const rowsById = useAppStore((s) => s.rowsById);
+  const primaries = useMemo(() => primaryNames(rowsById), [rowsById]);
   const { start, end, viewportHeight } = useVirtualRows(containerRef, rows.length, ROW_HEIGHT, HEADER_HEIGHT);
   const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
 
@@ -89,6 +94,9 @@ export function FleetTable({ rows, onRequestRemove }: FleetTableProps) {
         else if (selectedId) onRequestRemove([selectedId]);
         break;
       }
+      case 'Enter':
+        if (selectedId) document.getElementById(rowMenuButtonId(rowDomId(selectedId)))?.click();
+        break;
       case 'Escape':
         selectCluster(null);
         break;
@@ -124,8 +132,10 @@ export function FleetTable({ rows, onRequestRemove }: FleetTableProps) {
               domId={rowDomId(row.id)}
               selected={row.id === selectedId}
               checked={checkedIds[row.id] === true}
+              primaryInFleet={row.role === 'secondary' && row.primaryName !== undefined && primaries.has(row.primaryName)}
               onSelect={selectCluster}
               onToggleChecked={toggleChecked}
+              onAction={onAction}
             />
           ))}
         </div>

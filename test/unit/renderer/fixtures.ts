@@ -14,6 +14,7 @@ import type {
   FleetSummary,
   Result,
   ResultOf,
+  Token,
 } from '../../../shared/contract/index.js';
 
 export function fleetRow(name: string, overrides: Partial<FleetRow> = {}): FleetRow {
@@ -108,4 +109,16 @@ export function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } 
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+export function token(name: string, overrides: Partial<Token> = {}): Token {
+  return {
+    secretName: `join-token-secret-${name}`,
+    name,
+    createdAt: '2026-01-01T00:00:00Z',
+    ready: true,
+    fingerprint: 'ABCD-EFGH-IJKL-MNOP',
+    joinedSince: 0,
+    ...overrides,
+  };
 }

@@ -111,7 +111,7 @@ describe('live updates from fleet:changed', () => {
   });
 
   it('stops listening when unsubscribed', () => {
-    expect(main.listenerCount()).toBe(2);
+    expect(main.listenerCount()).toBe(5); // fleet, lab, join progress, mc progress, clipboard
     unsubscribe();
     expect(main.listenerCount()).toBe(0);
   });

@@ -1,0 +1,121 @@
+/**
+ * A small menu of actions opened from a button, as a popover: it sits in the
+ * top layer (so a table row's paint containment does not clip it), closes
+ * on Escape and on a click elsewhere. ↑ ↓ Home End move between items.
+ */
+import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { MoreIcon } from './icons.js';
+
+export interface MenuItem {
+  id: string;
+  label: string;
+  danger?: boolean;
+  testId?: string;
+}
+
+export interface ActionMenuProps {
+  items: readonly MenuItem[];
+  onSelect(id: string): void;
+  label: string;
+  buttonId?: string;
+  testId?: string;
+}
+
+export function ActionMenu({ items, onSelect, label, buttonId, testId }: ActionMenuProps) {
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLDivElement>(null);
+  const menuId = useId();
+
+  useEffect(() => {
+    const menu = menuRef.current;
+    if (!menu) return;
+    const onToggle = (e: Event) => {
+      const open = (e as ToggleEvent).newState === 'open';
+      buttonRef.current?.setAttribute('aria-expanded', String(open));
+      if (open) {
+        const r = buttonRef.current?.getBoundingClientRect();
+        if (r) {
+          const width = menu.offsetWidth;
+          menu.style.top = `${Math.min(r.bottom + 4, window.innerHeight - menu.offsetHeight - 8)}px`;
+          menu.style.left = `${Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8))}px`;
+        }
+        menu.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+      }
+    };
+    menu.addEventListener('toggle', onToggle);
+    return () => menu.removeEventListener('toggle', onToggle);
+  }, []);
+
+  if (items.length === 0) return null;
+
+  const close = () => {
+    menuRef.current?.hidePopover();
+    buttonRef.current?.focus();
+  };
+
+  const onMenuKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const buttons = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const to = (n: number) => buttons[(n + buttons.length) % buttons.length]?.focus();
+    switch (e.key) {
+      case 'ArrowDown':
+        to(i + 1);
+        break;
+      case 'ArrowUp':
+        to(i - 1);
+        break;
+      case 'Home':
+        to(0);
+        break;
+      case 'End':
+        to(buttons.length - 1);
+        break;
+      case 'Tab':
+        close();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  return (
+    <>
+      <button
+        ref={buttonRef}
+        id={buttonId}
+        type="button"
+        className="btn-icon menu-button"
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded="false"
+        aria-controls={menuId}
+        tabIndex={-1}
+        onClick={(e) => {
+          e.stopPropagation();
+          menuRef.current?.togglePopover();
+        }}
+        data-testid={testId}
+      >
+        <MoreIcon />
+      </button>
+      <div ref={menuRef} id={menuId} popover="auto" role="menu" aria-label={label} className="menu" onKeyDown={onMenuKeyDown} onClick={(e) => e.stopPropagation()} data-testid={testId && `${testId}-menu`}>
+        {items.map((item) => (
+          <button
+            key={item.id}
+            type="button"
+            role="menuitem"
+            className={item.danger ? 'menu-item menu-item--danger' : 'menu-item'}
+            onClick={() => {
+              close();
+              onSelect(item.id);
+            }}
+            data-testid={item.testId}
+          >
+            {item.label}
+          </button>
+        ))}
+      </div>
+    </>
+  );
+}

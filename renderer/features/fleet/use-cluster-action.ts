@@ -1,0 +1,47 @@
+/**
+ * Carries out a cluster action chosen in a row's menu or the detail panel:
+ * most lead to a screen (promote, join, the primary's Multi-cluster views,
+ * the audit log); the ones that ask first (start over, demote) open their
+ * dialog through `openDialog`.
+ */
+import { useCallback } from 'react';
+import { appStore } from '../../store/store.js';
+import { primaryRowOf, type ClusterActionId } from './cluster-actions.js';
+
+export type FleetDialog = { kind: 'start-over' | 'demote'; id: string };
+
+export function useClusterAction(openDialog: (dialog: FleetDialog) => void): (action: ClusterActionId, id: string) => void {
+  return useCallback(
+    (action, id) => {
+      const s = appStore.getState();
+      const row = s.rowsById[id];
+      if (!row) return;
+      switch (action) {
+        case 'promote':
+          return void s.openPromote(id);
+        case 'join':
+          return void s.openJoin(id);
+        case 'start-over':
+          return openDialog({ kind: 'start-over', id });
+        case 'demote':
+          return openDialog({ kind: 'demote', id });
+        case 'mc-clusters':
+        case 'disconnect':
+          return s.openMulticluster(id, 'clusters');
+        case 'tokens':
+          return s.openMulticluster(id, 'tokens');
+        case 'join-clusters':
+          return s.openMulticluster(id, 'join');
+        case 'permissions':
+          return s.openMulticluster(id, 'permissions');
+        case 'open-primary': {
+          const primary = primaryRowOf(row, s.rowsById);
+          return primary ? s.openMulticluster(primary.id, 'clusters') : undefined;
+        }
+        case 'audit':
+          return void s.openAudit({ cluster: row.name });
+      }
+    },
+    [openDialog],
+  );
+}
