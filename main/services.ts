@@ -22,6 +22,8 @@ import { kubeconfigHandlers } from './ipc/handlers/kubeconfig.js';
 import { labHandlers } from './ipc/handlers/lab.js';
 import { multiclusterHandlers } from './ipc/handlers/multicluster.js';
 import { MulticlusterService } from './multicluster/multicluster-service.js';
+import { DistributionService } from './distribution/distribution-service.js';
+import { distributionHandlers } from './ipc/handlers/distribution.js';
 import { createRouter, type Router } from './ipc/router.js';
 import { ClusterPool } from './kube/cluster-pool.js';
 import { testConnection } from './kube/connection-test.js';
@@ -69,6 +71,7 @@ export interface Services {
   fleet: FleetService;
   lab: LabMode;
   multicluster: MulticlusterService;
+  distribution: DistributionService;
   log: Logger;
   /** Everything that must be stopped registers here. */
   lifecycle: Lifecycle;
@@ -101,6 +104,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   lifecycle.add('lab fleet', () => lab.stop());
   // Stopped before the lab and the pool: it clears a token it left on the clipboard.
   const multicluster = lifecycle.add('multi-cluster', new MulticlusterService({ registry, pool, events: router.events, host, log, k10TimeoutMs: opts.k10TimeoutMs }));
+  // Which cluster is which member of a primary: the fleet knows while it watches; otherwise the service reads it.
+  const distribution = new DistributionService(multicluster.context, async (primaryName) => fleet.members(primaryName) ?? distribution.readMembers(primaryName));
 
   router.register(
     appHandlers({
@@ -115,6 +120,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   router.register(fleetHandlers(fleet, registry));
   router.register(labHandlers(lab));
   router.register(multiclusterHandlers(multicluster));
+  router.register(distributionHandlers(distribution));
 
   const missing = router.unregistered();
   if (missing.length > 0) throw new Error(`No handler registered for ${missing.join(', ')}: wire the feature in main/services.ts.`);
@@ -132,6 +138,7 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
     fleet,
     lab,
     multicluster,
+    distribution,
     log,
     lifecycle,
     stop: () => lifecycle.dispose(),

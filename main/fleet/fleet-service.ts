@@ -360,6 +360,21 @@ export class FleetService {
     };
   }
 
+  /**
+   * The fleet's members of the primary named `primaryName`, by their name
+   * there (from each secondary's mc-cluster-info); undefined while the fleet
+   * is not being watched (the CLI), when callers must read it themselves.
+   */
+  members(primaryName: string): Map<string, string> | undefined {
+    if (!this.started || this.stopped) return undefined;
+    const out = new Map<string, string>();
+    for (const id of this.secondariesByPrimary.get(primaryName) ?? []) {
+      const name = this.entries.get(id)?.facts?.clusterName;
+      if (name) out.set(name, id);
+    }
+    return out;
+  }
+
   /** How the fleet's connections stand: for diagnostics and the benchmark. */
   stats(): { clusters: number; watches: number; openWatches: number; requestsActive: number; requestsQueued: number } {
     let watches = 0;

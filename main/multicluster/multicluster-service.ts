@@ -66,6 +66,11 @@ export class MulticlusterService {
     }
   }
 
+  /** What the workflows share (cluster access, audit), for the services built beside this one. */
+  get context(): McContext {
+    return this.ctx;
+  }
+
   /** The audit log, opened on first use (a CLI `fleet` never creates it). */
   audit(): Promise<AuditLog> {
     this.auditLog ??= AuditLog.open(this.deps.host.userDataDir).catch((err: unknown) => {

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { appChannels } from './app.js';
 import { FleetChangedEventSchema, fleetChannels } from './fleet.js';
 import { kubeconfigChannels } from './kubeconfig.js';
+import { distributionChannels } from './distribution.js';
 import { ClipboardEventSchema, JoinProgressEventSchema, McProgressEventSchema, multiclusterChannels } from './multicluster.js';
 import { LabStatusSchema } from './app.js';
 
@@ -15,6 +16,7 @@ export * from './app.js';
 export * from './fleet.js';
 export * from './kubeconfig.js';
 export * from './multicluster.js';
+export * from './distribution.js';
 export * from './secret.js';
 
 export const channels = {
@@ -22,6 +24,7 @@ export const channels = {
   ...fleetChannels,
   ...kubeconfigChannels,
   ...multiclusterChannels,
+  ...distributionChannels,
 } as const;
 
 export type Channels = typeof channels;

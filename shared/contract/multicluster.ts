@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { K10_CLUSTER_ROLES } from '../kasten/kinds.js';
 import { AppErrorSchema } from './errors.js';
 import { RevealedSecretSchema } from './secret.js';
+import { AUDIT_ACTION_NAMES } from './audit-actions.js';
 
 const clusterId = z.string().min(1).max(256);
 /** A Kasten name (cluster, token): checked in main with the documented rules, so the message can say what is wrong. */
@@ -181,21 +182,7 @@ export type McCluster = z.infer<typeof McClusterSchema>;
 
 export const labelMap = z.record(z.string().max(317), z.string().max(63));
 
-export const AUDIT_ACTION_NAMES = [
-  'promote',
-  'token-create',
-  'token-reveal',
-  'token-copy',
-  'token-revoke',
-  'token-seal',
-  'token-qr',
-  'join',
-  'grant',
-  'label',
-  'disconnect',
-  'force-disconnect',
-  'demote',
-] as const;
+export { AUDIT_ACTION_NAMES } from './audit-actions.js';
 
 export const AuditEntrySchema = z.object({
   id: z.string(),

@@ -66,6 +66,13 @@ function sameSecret(a: string, b: string): boolean {
 
 export class Primary {
   private plans: Plan[] = [];
+  /**
+   * Copies of deleted Distributions, by bundle key, and the clusters that
+   * held them: deleting a Distribution leaves its copies where they are, as
+   * Kasten does, so they stay listed as kept (never re-applied, never pruned)
+   * until a Distribution of the same name takes them over. [ours]
+   */
+  private readonly released = new Map<string, Set<string>>();
   private readonly sessions = new Map<string, Session>();
   /** What the primary applied to its own kasten-io; kept across restarts so that local edits survive until the next sync. */
   private readonly localApplied = new Map<string, Applied>();
@@ -372,12 +379,17 @@ export class Primary {
     }
   }
 
+  /** Keys of deleted Distributions whose copies `cluster` keeps. */
+  private releasedFor(cluster: string): string[] {
+    return [...this.released].filter(([, clusters]) => clusters.has(cluster)).map(([key]) => key);
+  }
+
   /** What to tell a secondary now, or undefined when it is up to date. */
   private replyFor(name: string, s: Session): SyncReply | undefined {
     const cluster = this.store.get(RT.cluster, MC_NAMESPACE, name);
     if (cluster?.metadata.deletionTimestamp) return { disconnect: true };
     const desired = bundlesFor(this.plans, name);
-    const keys = desired.map((b) => b.key);
+    const keys = [...desired.map((b) => b.key), ...this.releasedFor(name)];
     const bundles = desired.filter((b) => !b.hold && s.applied.get(b.key)?.rev !== b.rev);
     const wanted = new Set(keys);
     const stale = [...s.applied.keys()].some((k) => !wanted.has(k));
@@ -494,7 +506,16 @@ export class Primary {
     const owners = [RT.distribution, RT.k10ClusterRoleBinding].flatMap((rt) =>
       this.store.list(rt, { namespace: MC_NAMESPACE, filter: (o) => alive(o) }).items.map((obj) => ({ rt, obj })),
     );
+    const previous = this.plans;
     this.plans = owners.map(({ rt, obj }) => planFor(this.store, rt, obj, clusters));
+    const current = new Set(this.plans.map((p) => p.bundle.key));
+    for (const p of previous) {
+      if (p.rt !== RT.distribution || current.has(p.bundle.key) || this.store.get(RT.distribution, MC_NAMESPACE, p.name)) continue;
+      const held = this.released.get(p.bundle.key) ?? new Set<string>();
+      for (const t of p.targets) held.add(t);
+      this.released.set(p.bundle.key, held);
+    }
+    for (const key of current) this.released.delete(key);
     // A primary being demoted keeps the copies it has: they stay enforced, as on a disconnected secondary.
     if (alive(primary)) this.applyLocal(primary.metadata.name!);
     for (const name of this.sessions.keys()) this.kick(name);
@@ -509,7 +530,7 @@ export class Primary {
       if (error) this.ctx.log(`applying ${b.key} failed: ${error}`);
       this.localApplied.set(b.key, { rev: b.rev, ...(error ? { error } : {}), time: kubeTime() });
     }
-    const keys = new Set(desired.map((b) => b.key));
+    const keys = new Set([...desired.map((b) => b.key), ...this.releasedFor(self)]);
     const error = pruneBundles(this.store, keys);
     if (error) this.ctx.log(`removing stale copies failed: ${error}`);
     for (const key of this.localApplied.keys()) if (!keys.has(key)) this.localApplied.delete(key);
