@@ -27,11 +27,13 @@ import {
   projectClusterInfo,
   projectDeployment,
   projectJoinStatus,
+  projectDistribution,
   projectMcCluster,
   recentFailures,
   roleFacts,
   type ActionFailure,
   type ClusterInfo,
+  type DistributionReport,
   type JoinStatusInfo,
   type K10Deployment,
   type McCluster,
@@ -59,7 +61,7 @@ export interface MonitorTuning {
 export interface MonitorDeps {
   tuning: MonitorTuning;
   /** Something changed: rebuild this row (soon). `mc` when the Cluster objects changed (other rows read their labels). */
-  onDirty: (id: string, what?: 'mc') => void;
+  onDirty: (id: string, what?: 'mc' | 'distributions') => void;
   /** The cluster's client, borrowed from the cluster pool (credentials loaded on first use). */
   client: () => Promise<ClusterClient>;
 }
@@ -80,6 +82,7 @@ const CONNECTION_ERRORS = new Set<ErrorCode>(['UNREACHABLE', 'TIMEOUT', 'DNS', '
 
 const mcPath = `/apis/${KASTEN_GROUPS.dist}/${KASTEN_VERSION}/namespaces/${MC_NAMESPACE}/clusters`;
 const secretsPath = `/api/v1/namespaces/${K10_NAMESPACE}/secrets`;
+const distributionsPath = `/apis/${KASTEN_GROUPS.dist}/${KASTEN_VERSION}/namespaces/${MC_NAMESPACE}/distributions`;
 
 export class ClusterMonitor {
   private client: ClusterClient | undefined;
@@ -106,6 +109,8 @@ export class ClusterMonitor {
   private policies: Informer<1> | undefined;
   private actions: Informer<ActionFailure>[] = [];
   private informers: Informer<unknown>[] = [];
+  /** Distributions in kasten-io-mc: watched on primaries only (see watchDistributions). */
+  private distributions: Informer<DistributionReport> | undefined;
   private readonly informerErrors = new Map<Informer<unknown>, ErrorAt>();
 
   constructor(
@@ -193,7 +198,38 @@ export class ClusterMonitor {
     this.stopped = true;
     if (this.probeTimer) clearTimeout(this.probeTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    await Promise.all(this.informers.map((i) => i.stop()));
+    await Promise.all([...this.informers, ...(this.distributions ? [this.distributions] : [])].map((i) => i.stop()));
+  }
+
+  /**
+   * Follows the Distributions of a primary (what its K10 reports of each
+   * target), so that fleet rows can show their sync state without a request
+   * per row; one watch, opened only while this cluster is a primary.
+   */
+  watchDistributions(on: boolean): void {
+    if (on && !this.distributions && this.client && !this.stopped) {
+      const inf: Informer<DistributionReport> = new Informer<DistributionReport>({
+        client: this.client,
+        path: distributionsPath,
+        project: projectDistribution,
+        backoff: this.deps.tuning.watchBackoff,
+        watchSeconds: this.deps.tuning.watchSeconds,
+        onChange: () => this.deps.onDirty(this.cluster.id, 'distributions'),
+      });
+      this.distributions = inf;
+      inf.start();
+    } else if (!on && this.distributions) {
+      void this.distributions.stop();
+      this.distributions = undefined;
+    }
+  }
+
+  /** What this primary's K10 reports of one target, over every distribution that targets it. */
+  distributionStates(member: string): DistributionReport['clusters'][number]['state'][] {
+    if (!this.distributions?.synced) return [];
+    const out: DistributionReport['clusters'][number]['state'][] = [];
+    for (const d of this.distributions.values()) for (const c of d.clusters) if (c.name === member) out.push(c.state);
+    return out;
   }
 
   /** One probe at a time; a probe asked for while one runs waits for it. */

@@ -71,6 +71,22 @@ export function projectMcCluster(obj: KubeObject): McCluster {
   };
 }
 
+/** What a primary's K10 reports of a Distribution's targets (undocumented; the lab writes it [ours]). */
+export interface DistributionReport {
+  clusters: { name: string; state: 'synced' | 'syncing' | 'failed' }[];
+}
+
+export function projectDistribution(obj: KubeObject): DistributionReport {
+  const list = (obj.status as { clusters?: { name?: unknown; state?: unknown }[] } | undefined)?.clusters;
+  const states = { Synced: 'synced', Syncing: 'syncing', Failed: 'failed' } as const;
+  const clusters: DistributionReport['clusters'] = [];
+  for (const c of Array.isArray(list) ? list : []) {
+    const state = states[String(c?.state) as keyof typeof states];
+    if (typeof c?.name === 'string' && state) clusters.push({ name: c.name, state });
+  }
+  return { clusters };
+}
+
 /** Reads the three public keys of mc-cluster-info; its `token` is never read. */
 export function projectClusterInfo(obj: KubeObject): ClusterInfo {
   const data = obj.data;

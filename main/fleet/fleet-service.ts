@@ -210,11 +210,11 @@ export class FleetService {
     await entry.monitor.stop();
   }
 
-  private markDirty(id: string, what?: 'mc'): void {
+  private markDirty(id: string, what?: 'mc' | 'distributions'): void {
     if (this.stopped || !this.entries.has(id)) return;
     this.dirty.add(id);
-    if (what === 'mc') {
-      // Secondaries show their labels from this primary's Cluster objects.
+    if (what) {
+      // Secondaries show their labels, and their sync state, from this primary's objects.
       const name = this.entries.get(id)?.facts?.role === 'primary' ? this.entries.get(id)?.facts?.primaryName : undefined;
       if (name) for (const s of this.secondariesByPrimary.get(name) ?? []) this.dirty.add(s);
     }
@@ -257,6 +257,7 @@ export class FleetService {
         }
       }
       entry.facts = facts;
+      entry.monitor.watchDistributions(facts.role === 'primary');
     }
     for (const id of queue) {
       const entry = this.entries.get(id);
@@ -339,6 +340,7 @@ export class FleetService {
     // Member of a primary by its own account, but no longer by the primary's: disconnected there, not yet confirmed here.
     const leaving = seen === 'gone' || (seen !== undefined && seen.member.deleting === true);
     const joinState = leaving ? 'disconnected' : f.joinState;
+    const sync = this.syncOf(entry);
     const joinMessage = leaving
       ? `Disconnected on the primary "${f.primaryName}": its Cluster there is ${seen === 'gone' ? 'gone' : 'being deleted'}; K10 on ${c.name} has not confirmed yet.`
       : f.joinMessage;
@@ -357,7 +359,21 @@ export class FleetService {
       ...(k10 ? { k10Version: k10 } : {}),
       counts: m.counts(),
       ...(err ? { lastError: { ...err.error.toDto(), cluster: err.error.cluster ?? c.name, at: err.at } } : {}),
+      ...(sync ? { sync } : {}),
     };
+  }
+
+  /** The worst state the primary's K10 reports of this cluster over every distribution targeting it. */
+  private syncOf(entry: Entry): FleetRow['sync'] {
+    const f = entry.facts;
+    let states: Array<'synced' | 'syncing' | 'failed'> = [];
+    if (f?.role === 'primary' && f.primaryName) states = entry.monitor.distributionStates(f.primaryName);
+    else if (f?.role === 'secondary' && f.primaryName && f.clusterName) {
+      for (const pid of this.primariesByName.get(f.primaryName) ?? []) states.push(...(this.entries.get(pid)?.monitor.distributionStates(f.clusterName) ?? []));
+    }
+    if (states.length === 0) return undefined;
+    const state = states.includes('failed') ? 'failed' : states.includes('syncing') ? 'syncing' : 'synced';
+    return { state, distributions: states.length };
   }
 
   /**

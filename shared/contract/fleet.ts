@@ -53,6 +53,12 @@ export const FleetRowSchema = z.object({
     failedActions24h: z.number().int().optional(),
   }),
   lastError: AppErrorSchema.extend({ at: z.string() }).optional(),
+  /**
+   * Distributions that target this cluster, as its primary's K10 reports
+   * them (when it does), worst first. Flotilla's own reading of each target
+   * (distributions:list) also tells missing, modified and unreachable.
+   */
+  sync: z.object({ state: z.enum(['synced', 'syncing', 'failed']), distributions: z.number().int() }).optional(),
 });
 export type FleetRow = z.infer<typeof FleetRowSchema>;
 

@@ -158,6 +158,22 @@ describe('the fleet view', () => {
     expect(row('cluster-3')!.role).toBe('standalone');
   });
 
+  it("shows on each row the sync state its primary reports for the distributions that target it", async () => {
+    const custom = kubeConfigFor(yaml, 'cluster-1').makeApiClient(CustomObjectsApi);
+    const ns = { version: 'v1alpha1', namespace: 'kasten-io-mc' };
+    await custom.createNamespacedCustomObject({ ...ns, group: 'config.kio.kasten.io', plural: 'policies', body: { apiVersion: 'config.kio.kasten.io/v1alpha1', kind: 'Policy', metadata: { name: 'fleet-daily' }, spec: { frequency: '@daily', retention: { daily: 7 }, actions: [{ action: 'backup' }] } } });
+    await custom.createNamespacedCustomObject({
+      ...ns,
+      group: 'dist.kio.kasten.io',
+      plural: 'distributions',
+      body: { apiVersion: 'dist.kio.kasten.io/v1alpha1', kind: 'Distribution', metadata: { name: 'to-cluster-2' }, spec: { clusters: [{ name: 'cluster-2' }], sources: [{ ref: { apiVersion: 'config.kio.kasten.io/v1alpha1', kind: 'Policy', name: 'fleet-daily', namespace: 'kasten-io-mc' } }] } },
+    });
+    await eventually(() => row('cluster-2')?.sync?.state === 'synced', "cluster-2's distribution to show as synced", 10_000);
+    expect(row('cluster-2')!.sync).toEqual({ state: 'synced', distributions: 1 });
+    expect(row('cluster-1')!.sync).toBeUndefined();
+    expect(row('cluster-3')!.sync).toBeUndefined();
+  });
+
   it('shows a secondary disconnected on its primary as disconnected, before it confirms and after', async () => {
     // cluster-2 is down, so it cannot confirm: its Cluster on the primary waits, marked for deletion.
     await lab.cluster('cluster-2').stop();
