@@ -12,6 +12,8 @@ import { UsageError } from './errors.js';
 export type OptionSpec = { type: 'string' | 'boolean'; multiple?: boolean; short?: string };
 export type OptionSpecs = Record<string, OptionSpec>;
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+/** One option as given, in command-line order (`--cluster a --selector x --cluster b` keeps its interleaving). */
+export type Occurrence = { name: string; value: string | undefined };
 
 /** Options every command takes. */
 export const GLOBAL_OPTIONS: OptionSpecs = {
@@ -20,17 +22,22 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   'data-dir': { type: 'string' },
 };
 
-/** Parses `argv` against `options` (and the global ones); unknown options and stray arguments are usage errors. */
-export function parseCommandLine(argv: string[], options: OptionSpecs, positionals: { min: number; max: number }): { values: Values; positionals: string[] } {
+/**
+ * Parses `argv` against `options` (and the global ones); unknown options and
+ * stray arguments are usage errors. `order` is every option in the order it
+ * was given, for commands whose different repeated options make one list.
+ */
+export function parseCommandLine(argv: string[], options: OptionSpecs, positionals: { min: number; max: number }): { values: Values; positionals: string[]; order: Occurrence[] } {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options }, strict: true, allowPositionals: positionals.max > 0 });
+    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options }, strict: true, allowPositionals: positionals.max > 0, tokens: true });
   } catch (err) {
     throw new UsageError(parseArgsMessage(err));
   }
   const found = parsed.positionals;
   if (found.length > positionals.max) throw new UsageError(`unexpected argument "${found[positionals.max]}"`);
-  return { values: parsed.values as Values, positionals: found };
+  const order = parsed.tokens.flatMap((t): Occurrence[] => (t.kind === 'option' ? [{ name: t.name, value: t.value }] : []));
+  return { values: parsed.values as Values, positionals: found, order };
 }
 
 /** parseArgs' message without its advice about `--` (which rarely applies here). */

@@ -1,11 +1,13 @@
 /** What a command is to main.ts: its help, its options, and what it runs. */
-import type { OptionSpecs, Values } from './args.js';
+import type { Occurrence, OptionSpecs, Values } from './args.js';
 import type { Output } from './output.js';
 import type { Session } from './session.js';
 
 export interface Invocation {
   values: Values;
   positionals: string[];
+  /** Every option in command-line order (for lists built from several repeatable options). */
+  order: Occurrence[];
   session: Session;
   io: Output;
   /** The user-data folder (also where a `handoff seal` is audited). */

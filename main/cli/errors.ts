@@ -6,6 +6,13 @@
  * operation ran and failed (a cluster refused it, Kasten rejected a join, a
  * file could not be written). Success is 0.
  *
+ * A field the CLI can check itself (a Kasten name, an S3 bucket name, a
+ * frequency, a label selector) is checked before anything is sent, with the
+ * service's own rules, and is a usage error naming the option (2). Every
+ * refusal that comes back from a service is 1, whatever its code — its
+ * INVALID_ARGS included (a value only the cluster can judge, such as an
+ * export profile that is not on the primary): the operation was tried.
+ *
  * Every message is written for a person: `main.ts` prints it as one line on
  * stderr, never with a stack.
  */

@@ -7,8 +7,10 @@
  * error; stdout the result (for people, or --json for scripts).
  *
  * Exit codes: 0 done; 1 the operation failed (a refused promotion, a
- * rejected join, a cluster that does not answer); 2 the command line is
- * wrong and nothing was done; 130 (Ctrl-C) or 143 (SIGTERM) interrupted.
+ * rejected join, a cluster that does not answer, a value the service
+ * refused); 2 the command line is wrong and nothing was done; 130 (Ctrl-C)
+ * or 143 (SIGTERM) interrupted. `distribution status` is a report: 0
+ * whatever the clusters' states, unless --fail-unless-synced.
  *
  *   npm run cli -- fleet --kubeconfig lab.yaml --wait 10
  */
@@ -18,10 +20,19 @@ import { pathToFileURL } from 'node:url';
 import { redactSecrets } from '../log.js';
 import { parseCommandLine, str, wantsHelp } from './args.js';
 import type { Command } from './command.js';
+import {
+  distributionCreateCommand,
+  distributionDeleteCommand,
+  distributionStatusCommand,
+  distributionSyncCommand,
+  distributionYamlCommand,
+} from './commands/distributions.js';
 import { fleetCommand } from './commands/fleet.js';
 import { handoffOpenCommand, handoffSealCommand } from './commands/handoff.js';
 import { bootstrapCommand, joinCommand } from './commands/join.js';
 import { auditCommand, demoteCommand, disconnectCommand, grantCommand, labelCommand } from './commands/membership.js';
+import { policyCreateCommand, policyDeleteCommand, policyListCommand } from './commands/policies.js';
+import { profileCreateCommand, profileDeleteCommand, profileListCommand } from './commands/profiles.js';
 import { promoteCommand } from './commands/promote.js';
 import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, tokenShowCommand } from './commands/tokens.js';
 import { resolveDataDir } from './data-dir.js';
@@ -45,9 +56,20 @@ export const COMMANDS: readonly Command[] = [
   handoffSealCommand,
   handoffOpenCommand,
   auditCommand,
+  profileCreateCommand,
+  profileListCommand,
+  profileDeleteCommand,
+  policyCreateCommand,
+  policyListCommand,
+  policyDeleteCommand,
+  distributionCreateCommand,
+  distributionStatusCommand,
+  distributionSyncCommand,
+  distributionDeleteCommand,
+  distributionYamlCommand,
 ];
 
-/** Commands with subcommands: `token create`, `handoff seal`. */
+/** Commands with subcommands: `token create`, `handoff seal`, `distribution status`. */
 const GROUPS = new Set(COMMANDS.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]!));
 /** Options every command takes that need a value (so they can come before the command too). */
 const GLOBAL_VALUE_OPTIONS = new Set(['--kubeconfig', '--data-dir']);
@@ -73,7 +95,9 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 ${COMMON_HELP}
 
 Run flotilla COMMAND --help for a command's options. Exit codes: 0 done,
-1 the operation failed, 2 the command line is wrong (nothing was done).`;
+1 the operation failed, 2 the command line is wrong (nothing was done);
+distribution status is a report and exits 0 whatever the clusters' states,
+unless --fail-unless-synced.`;
 }
 
 function commandHelp(c: Command): string {
@@ -82,7 +106,8 @@ function commandHelp(c: Command): string {
 
 function groupHelp(group: string): string {
   const subs = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
-  return `Usage:\n${subs.flatMap((c) => c.synopsis.map((s) => `  flotilla ${s}`)).join('\n')}\n\n${subs.map((c) => `  ${c.name.padEnd(14)}  ${c.summary}`).join('\n')}\n\nRun flotilla ${group} SUBCOMMAND --help for its options.`;
+  const width = Math.max(14, ...subs.map((c) => c.name.length));
+  return `Usage:\n${subs.flatMap((c) => c.synopsis.map((s) => `  flotilla ${s}`)).join('\n')}\n\n${subs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun flotilla ${group} SUBCOMMAND --help for its options.`;
 }
 
 function version(): string {
@@ -190,12 +215,12 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const { values, positionals } = parseCommandLine(rest, command.options, command.positionals ?? { min: 0, max: 0 });
+    const { values, positionals, order } = parseCommandLine(rest, command.options, command.positionals ?? { min: 0, max: 0 });
     if (positionals.length < (command.positionals?.min ?? 0)) throw new UsageError(`missing argument: ${command.synopsis[0]}`);
     const dataDir = resolveDataDir(str(values, 'data-dir'), env);
     const kubeconfig = str(values, 'kubeconfig');
     session = new Session({ dataDir, ...(kubeconfig ? { kubeconfig: resolve(kubeconfig) } : {}) });
-    const code = await command.run({ values, positionals, session, io, dataDir, env });
+    const code = await command.run({ values, positionals, order, session, io, dataDir, env });
     return code;
   } catch (err) {
     if (err instanceof UsageError) {

@@ -1,7 +1,8 @@
 /**
  * The handoff passphrase: from FLOTILLA_PASSPHRASE (scripts), or typed at
  * the terminal without echo. Never an option: a command line is visible to
- * every user of the machine (ps) and stays in shell history.
+ * every user of the machine (ps) and stays in shell history. The terminal
+ * reader is shared with `profile create`, which asks for S3 keys this way.
  */
 import { CliError, UsageError } from './errors.js';
 
@@ -29,11 +30,24 @@ export async function passphrase(opts: { confirm: boolean; env?: NodeJS.ProcessE
   return first;
 }
 
-/** Reads one line in raw mode, echoing nothing; Backspace and Ctrl-U edit, Ctrl-C aborts. */
-function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, prompt: string): Promise<string> {
-  stderr.write(prompt);
+/**
+ * Reads one line at the terminal in raw mode, so nothing reaches the screen
+ * unless `echo` (then the characters typed, as a normal prompt shows them);
+ * Backspace and Ctrl-U edit, Ctrl-C aborts (130), Ctrl-D on an empty line is
+ * a usage error saying `nothing` ("no passphrase was typed"). The value is
+ * never written anywhere but returned.
+ */
+export function readLineAtTerminal(
+  stdin: NodeJS.ReadStream,
+  stderr: NodeJS.WriteStream,
+  prompt: string,
+  opts: { echo?: boolean; nothing?: string } = {},
+): Promise<string> {
+  const echo = opts.echo === true;
+  // Raw mode before the prompt: what is typed (or pasted) as soon as the prompt shows is never echoed by the terminal.
   stdin.setRawMode(true);
   stdin.setEncoding('utf8');
+  stderr.write(prompt);
   stdin.resume();
   return new Promise((resolve, reject) => {
     let value = '';
@@ -57,14 +71,26 @@ function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, prompt
         }
         if (ch === '\u0004' && value === '') {
           finish();
-          reject(new UsageError('no passphrase was typed'));
+          reject(new UsageError(opts.nothing ?? 'no passphrase was typed'));
           return;
         }
-        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('');
-        else if (ch === '\u0015') value = '';
-        else if (ch >= ' ') value += ch;
+        if (ch === '\u007f' || ch === '\b') {
+          const chars = [...value];
+          if (echo && chars.length) stderr.write('\b \b');
+          value = chars.slice(0, -1).join('');
+        } else if (ch === '\u0015') {
+          if (echo) stderr.write('\b \b'.repeat([...value].length));
+          value = '';
+        } else if (ch >= ' ') {
+          value += ch;
+          if (echo) stderr.write(ch);
+        }
       }
     };
     stdin.on('data', onData);
   });
+}
+
+function readHidden(stdin: NodeJS.ReadStream, stderr: NodeJS.WriteStream, prompt: string): Promise<string> {
+  return readLineAtTerminal(stdin, stderr, prompt);
 }

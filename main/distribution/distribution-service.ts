@@ -112,7 +112,7 @@ export class DistributionService {
       const [dists, policies] = await Promise.all([listObjects(t.client, distributions()), listObjects(t.client, cfg('policies'))]);
       const users = [
         ...dists.filter((d) => sourcesOf(d).some((s) => s.kind === 'Profile' && s.name === name)).map((d) => `distribution ${d.metadata?.name}`),
-        ...policies.filter((p) => JSON.stringify(p.spec ?? {}).includes(`"profile":{"name":"${name}"`)).map((p) => `policy ${p.metadata?.name}`),
+        ...policies.filter((p) => exportProfileOf(p) === name).map((p) => `policy ${p.metadata?.name}`),
       ];
       if (users.length) throw clusterError('CONFLICT', t.cluster, `The profile "${name}" is used by ${users.join(', ')}; change or delete ${users.length === 1 ? 'it' : 'them'} first.`);
       if (!(await deleteIfPresent(t.client, cfg('profiles', MC_NAMESPACE, name)))) throw clusterError('NOT_FOUND', t.cluster, `${t.cluster.name} has no global profile "${name}".`);
@@ -381,7 +381,7 @@ function toPolicy(p: KubeObject, dists: KubeObject[]): Policy {
       e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator === 'NotIn' ? 'notin' : 'in'} (${(e.values ?? []).join(',')})`,
     ),
   ];
-  const exportProfile = spec.actions?.find((a) => a.action === 'export')?.exportParameters?.profile?.name;
+  const exportProfile = exportProfileOf(p);
   return {
     name,
     frequency: spec.frequency ?? '',
@@ -391,6 +391,12 @@ function toPolicy(p: KubeObject, dists: KubeObject[]): Policy {
     paused: spec.paused === true,
     distributions: dists.filter((d) => sourcesOf(d).some((s) => s.kind === 'Policy' && s.name === name)).map((d) => d.metadata?.name ?? ''),
   };
+}
+
+/** The global profile a policy exports to, if it does. */
+function exportProfileOf(p: KubeObject): string | undefined {
+  const actions = (p.spec as { actions?: { action?: string; exportParameters?: { profile?: { name?: string } } }[] } | undefined)?.actions;
+  return actions?.find((a) => a.action === 'export')?.exportParameters?.profile?.name;
 }
 
 /** An object as a person wants to read it: no managedFields, no server bookkeeping. */

@@ -88,7 +88,7 @@ describe.skipIf(!KUBECTL)('the flotilla command line', () => {
         expect(r.stdout, r.args.join(' ')).toBe('');
       }
       expect(none.stderr).toMatch(/^Usage: flotilla/);
-      expect(unknown.stderr).toBe('flotilla: unknown command "tokn"; the commands are fleet, promote, token create, token list, token revoke, token show, join, bootstrap, disconnect, demote, grant, label, handoff seal, handoff open, audit (see flotilla --help)\n');
+      expect(unknown.stderr).toBe('flotilla: unknown command "tokn"; the commands are fleet, promote, token create, token list, token revoke, token show, join, bootstrap, disconnect, demote, grant, label, handoff seal, handoff open, audit, profile create, profile list, profile delete, policy create, policy list, policy delete, distribution create, distribution status, distribution sync, distribution delete, distribution yaml (see flotilla --help)\n');
       expect(group.stderr).toBe('flotilla token: give a subcommand: create, list, revoke, show (see flotilla token --help)\n');
       expect(option.stderr).toBe("flotilla fleet: unknown option '--bogus' (see flotilla fleet --help)\n");
       expect(missing.stderr).toBe('flotilla promote: --name is required (see flotilla promote --help)\n');
