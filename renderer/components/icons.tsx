@@ -204,3 +204,17 @@ export const CrownIcon = () => (
     <path d="M3 8l4 4 5-7 5 7 4-4-2 11H5z" />
   </Icon>
 );
+
+export const CodeIcon = () => (
+  <Icon>
+    <path d="M8 7l-5 5 5 5M16 7l5 5-5 5" />
+  </Icon>
+);
+
+/** Force sync: arrows out to the clusters. */
+export const SyncIcon = () => (
+  <Icon>
+    <path d="M4 12h10M10 6l6 6-6 6" />
+    <path d="M20 5v14" />
+  </Icon>
+);

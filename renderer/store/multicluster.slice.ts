@@ -1,7 +1,8 @@
 /**
  * The Multi-cluster screen: which primary it shows and which of its views
  * (its Cluster objects and their labels, join tokens, one-click join,
- * permissions), the Cluster objects themselves, label changes, and the two
+ * permissions, global profiles and policies, distributions, and the status
+ * of global resources per cluster), the Cluster objects themselves, label changes, and the two
  * operations that end a membership: disconnect a secondary (normal or
  * forced) and demote a primary left alone. Their steps are operation runs
  * (operations.slice.ts).
@@ -12,7 +13,7 @@ import type { Api } from '../api.js';
 import { operationKey } from './operations.slice.js';
 import type { Store } from './store.js';
 
-export const MC_VIEWS = ['clusters', 'tokens', 'join', 'permissions'] as const;
+export const MC_VIEWS = ['clusters', 'tokens', 'join', 'permissions', 'profiles', 'policies', 'distributions', 'status'] as const;
 export type McView = (typeof MC_VIEWS)[number];
 
 export interface DisconnectRequest {

@@ -1,12 +1,14 @@
 /**
  * The only place a secret value lives in the renderer: a join token the user
  * chose to reveal, or the QR code that encodes one (each arrives as a
- * RevealedSecret, shared/contract/secret.ts). Each value is kept under its
- * purpose (what it is for, e.g. "token:<cluster>/<secret>") and dropped
+ * RevealedSecret, shared/contract/secret.ts), and a global profile's YAML
+ * with its S3 keys revealed (resources.slice.ts). Each value is kept under
+ * its purpose (what it is for, e.g. "token:<cluster>/<secret>") and dropped
  *  - when its own time is up (`maskAfterMs` after it arrived),
  *  - when the user hides it,
  *  - whenever the screen, the primary or the multi-cluster view changes
- *    (any navigation away from the tokens view), whoever changes them.
+ *    (any navigation away from the view it was revealed in), whoever
+ *    changes them.
  * So the store, which end-to-end tests read, never holds a value that is no
  * longer on screen, and neither does the DOM (components render it from
  * here only).
@@ -31,6 +33,11 @@ export type RevealKind = 'token' | 'qr';
 /** The purpose a token's revealed value (or its QR code) is kept under. */
 export function revealPurpose(kind: RevealKind, clusterId: string, secretName: string): string {
   return `${kind}:${clusterId}/${secretName}`;
+}
+
+/** The purpose a resource's YAML with revealed secret values is kept under. */
+export function yamlRevealPurpose(primaryId: string, kind: string, name: string): string {
+  return `yaml:${primaryId}/${kind}/${name}`;
 }
 
 export interface RevealedSlice {

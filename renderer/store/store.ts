@@ -23,6 +23,10 @@ import { createJoinSlice, type JoinSlice } from './join.slice.js';
 import { createJoinManySlice, type JoinManySlice } from './join-many.slice.js';
 import { createPermissionsSlice, type PermissionsSlice } from './permissions.slice.js';
 import { createAuditSlice, type AuditSlice } from './audit.slice.js';
+import { createProfilesSlice, type ProfilesSlice } from './profiles.slice.js';
+import { createPoliciesSlice, type PoliciesSlice } from './policies.slice.js';
+import { createDistributionsSlice, type DistributionsSlice } from './distributions.slice.js';
+import { createResourcesSlice, type ResourcesSlice } from './resources.slice.js';
 
 export type Store = AppSlice &
   LabSlice &
@@ -37,7 +41,11 @@ export type Store = AppSlice &
   JoinSlice &
   JoinManySlice &
   PermissionsSlice &
-  AuditSlice;
+  AuditSlice &
+  ProfilesSlice &
+  PoliciesSlice &
+  DistributionsSlice &
+  ResourcesSlice;
 export type AppStore = StoreApi<Store>;
 
 export function createAppStore(api: Api): AppStore {
@@ -56,6 +64,10 @@ export function createAppStore(api: Api): AppStore {
     ...createJoinManySlice(api)(...a),
     ...createPermissionsSlice(api)(...a),
     ...createAuditSlice(api)(...a),
+    ...createProfilesSlice(api)(...a),
+    ...createPoliciesSlice(api)(...a),
+    ...createDistributionsSlice(api)(...a),
+    ...createResourcesSlice(api)(...a),
   }));
 }
 

@@ -1,7 +1,8 @@
 /**
  * The Multi-cluster screen of one primary: its Cluster objects with their
  * labels (and disconnect), its join tokens, one-click join of fleet
- * clusters, and permissions. With several primaries in the fleet, a picker
+ * clusters, permissions, global profiles and policies, the distributions
+ * that send them to clusters, and their status per cluster. With several primaries in the fleet, a picker
  * chooses which; with none, the screen says how to make one.
  */
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
@@ -12,6 +13,10 @@ import { useAppStore } from '../../store/store.js';
 import { JoinManyView } from '../join/join-many-view.js';
 import { PermissionsView } from '../permissions/permissions-view.js';
 import { TokensView } from '../tokens/tokens-view.js';
+import { ProfilesView } from '../profiles/profiles-view.js';
+import { PoliciesView } from '../policies/policies-view.js';
+import { DistributionsView } from '../distributions/distributions-view.js';
+import { StatusView } from '../distributions/status-view.js';
 import { ClustersView } from './clusters-view.js';
 import { DemoteDialog } from './demote-dialog.js';
 
@@ -20,6 +25,10 @@ const VIEW_LABELS: Record<McView, string> = {
   tokens: 'Join tokens',
   join: 'Join clusters',
   permissions: 'Permissions',
+  profiles: 'Profiles',
+  policies: 'Policies',
+  distributions: 'Distributions',
+  status: 'Status',
 };
 
 export function MulticlusterScreen() {
@@ -70,6 +79,10 @@ export function MulticlusterScreen() {
             {view === 'tokens' && <TokensView key={primary.id} primaryId={primary.id} />}
             {view === 'join' && <JoinManyView key={primary.id} primaryId={primary.id} />}
             {view === 'permissions' && <PermissionsView key={primary.id} primaryId={primary.id} />}
+            {view === 'profiles' && <ProfilesView key={primary.id} primaryId={primary.id} />}
+            {view === 'policies' && <PoliciesView key={primary.id} primaryId={primary.id} />}
+            {view === 'distributions' && <DistributionsView key={primary.id} primaryId={primary.id} />}
+            {view === 'status' && <StatusView key={primary.id} primaryId={primary.id} />}
           </div>
         </>
       ) : (
