@@ -1,9 +1,10 @@
 /**
  * "Show as YAML" for a global profile, policy or distribution: one resource
  * at a time, as main prints it with secret values redacted. "Reveal secret
- * values" asks main again with `revealSecrets`; that YAML holds the S3 keys,
- * so it is kept only in the revealed slice (revealed.slice.ts), which masks
- * it after REVEAL_YAML_MS and on any change of view, like a revealed token.
+ * values" asks main again (`resources:reveal-yaml`); that YAML holds the S3 keys,
+ * so it comes as a RevealedSecret and is kept only in the revealed slice
+ * (revealed.slice.ts), which masks it after the time main gives and on any
+ * change of view, like a revealed token.
  * The redacted YAML lives here; the revealed one never does.
  */
 import type { StateCreator } from 'zustand/vanilla';
@@ -13,13 +14,6 @@ import { viewOf, yamlRevealPurpose } from './revealed.slice.js';
 import type { Store } from './store.js';
 
 export type ResourceKind = ArgsIn<'resources:yaml'>['kind'];
-
-/**
- * How long revealed YAML stays on screen: REVEAL_MS of shared/contract/secret.ts,
- * which the renderer cannot import (that module carries zod); `resources:yaml`
- * returns plain YAML rather than a RevealedSecret, so the renderer sets it.
- */
-export const REVEAL_YAML_MS = 30_000;
 
 export interface ResourceRef {
   primaryId: string;
@@ -68,7 +62,7 @@ export const createResourcesSlice =
         const current = get().shownYaml;
         if (current) get().dropRevealed(purposeOf(current));
         set({ shownYaml: { ...ref, loading: true, revealing: false } });
-        const r = await api.invoke('resources:yaml', { ...ref, revealSecrets: false });
+        const r = await api.invoke('resources:yaml', { primaryId: ref.primaryId, kind: ref.kind, name: ref.name });
         if (!r.ok) return patch(ref, { loading: false, error: r.error });
         patch(ref, { loading: false, yaml: r.result.yaml });
       },
@@ -85,12 +79,12 @@ export const createResourcesSlice =
         if (!ref || ref.revealing) return;
         const view = viewOf(get());
         patch(ref, { revealing: true });
-        const r = await api.invoke('resources:yaml', { primaryId: ref.primaryId, kind: ref.kind, name: ref.name, revealSecrets: true });
+        const r = await api.invoke('resources:reveal-yaml', { primaryId: ref.primaryId, kind: ref.kind, name: ref.name });
         patch(ref, { revealing: false });
         if (!r.ok) return get().notify(r.error);
         // The user moved on (another view, another resource, closed it) while main answered: not shown, so not kept.
         if (viewOf(get()) !== view || !sameResource(get().shownYaml, ref)) return;
-        get().holdRevealed(purposeOf(ref), { value: r.result.yaml, maskAfterMs: REVEAL_YAML_MS });
+        get().holdRevealed(purposeOf(ref), r.result.yaml);
       },
 
       maskResourceYaml() {

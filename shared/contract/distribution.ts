@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { RETENTION_PERIODS } from '../kasten/distribution.js';
+import { RevealedSecretSchema } from './secret.js';
 
 const clusterId = z.string().min(1).max(256);
 const name = z.string().max(253);
@@ -114,9 +115,14 @@ export const distributionChannels = {
   /** "Force sync": K10 re-applies the distribution to every target. */
   'distributions:sync': { args: z.object({ primaryId: clusterId, name }), result: z.null() },
 
-  /** Any of these objects as YAML; secret values redacted unless `revealSecrets`. */
+  /** Any of these objects as YAML, secret values redacted. */
   'resources:yaml': {
-    args: z.object({ primaryId: clusterId, kind: z.enum(['Profile', 'Policy', 'Distribution']), name, revealSecrets: z.boolean().default(false) }),
+    args: z.object({ primaryId: clusterId, kind: z.enum(['Profile', 'Policy', 'Distribution']), name }),
     result: z.object({ yaml: z.string() }),
+  },
+  /** The same with secret values, when the user asked for them: a revealed secret, audited. */
+  'resources:reveal-yaml': {
+    args: z.object({ primaryId: clusterId, kind: z.enum(['Profile', 'Policy', 'Distribution']), name }),
+    result: z.object({ yaml: RevealedSecretSchema }),
   },
 } as const;

@@ -157,8 +157,9 @@ describe.skipIf(!KUBECTL)('global resources and distributions against the lab fl
     expect(yaml).toContain('kind: Profile');
     expect(yaml).toContain('aws_secret_access_key: "[redacted]"');
     expect(yaml).not.toContain(Buffer.from(SECRET_KEY).toString('base64'));
-    const revealed = await call('resources:yaml', { primaryId, kind: 'Profile', name: 'global-profile-example', revealSecrets: true });
-    expect(revealed.yaml).toContain(Buffer.from(SECRET_KEY).toString('base64'));
+    const revealed = await call('resources:reveal-yaml', { primaryId, kind: 'Profile', name: 'global-profile-example' });
+    expect(revealed.yaml.maskAfterMs).toBe(30_000);
+    expect(revealed.yaml.value).toContain(Buffer.from(SECRET_KEY).toString('base64'));
   });
 
   it('refuses to delete a profile still in use, naming what uses it', async () => {

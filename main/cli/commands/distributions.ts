@@ -282,7 +282,8 @@ Options:
     if (!kind) throw new UsageError(`--kind must be one of ${KINDS.join(', ')} (got "${given}")`);
     const name = required(values, 'name');
     const revealSecrets = flag(values, 'reveal-secrets');
-    const { yaml } = await session.call('resources:yaml', { primaryId: await session.clusterId(context), kind, name, revealSecrets });
+    const primaryId = await session.clusterId(context);
+    const yaml = revealSecrets ? (await session.call('resources:reveal-yaml', { primaryId, kind, name })).yaml.value : (await session.call('resources:yaml', { primaryId, kind, name })).yaml;
     io.out(yaml);
     if (revealSecrets && kind === 'Profile') io.err('flotilla distribution yaml: the Secret\'s values are shown (this reveal is recorded in the audit log)');
     return EXIT_OK;

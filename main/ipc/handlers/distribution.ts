@@ -4,6 +4,7 @@
  */
 import type { distributionChannels } from '../../../shared/contract/index.js';
 import type { DistributionService } from '../../distribution/distribution-service.js';
+import { revealed } from '../../multicluster/tokens.js';
 import type { HandlerMap } from '../types.js';
 
 type DistributionChannel = keyof typeof distributionChannels;
@@ -29,6 +30,7 @@ export function distributionHandlers(d: DistributionService): HandlerMap<Distrib
       await d.forceSync(primaryId, name);
       return null;
     },
-    'resources:yaml': async ({ primaryId, kind, name, revealSecrets }) => ({ yaml: await d.yaml(primaryId, kind, name, revealSecrets) }),
+    'resources:yaml': async ({ primaryId, kind, name }) => ({ yaml: await d.yaml(primaryId, kind, name, false) }),
+    'resources:reveal-yaml': async ({ primaryId, kind, name }) => ({ yaml: revealed(await d.yaml(primaryId, kind, name, true)) }),
   };
 }

@@ -8,7 +8,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Distribution, Profile } from '../../../shared/contract/index.js';
 import { yamlRevealPurpose } from '../../../renderer/store/revealed.slice.js';
-import { REVEAL_YAML_MS } from '../../../renderer/store/resources.slice.js';
 import { createAppStore, type AppStore } from '../../../renderer/store/store.js';
 import { deferred, fakeMain, fleetRow, ok } from './fixtures.js';
 
@@ -111,13 +110,17 @@ describe('distributions', () => {
   });
 });
 
+/** What main gives a revealed value (REVEAL_MS). */
+const REVEAL_YAML_MS = 30_000;
+
 describe('a profile as YAML', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
   function yamlMain() {
     return fakeMain({
-      'resources:yaml': (args) => ok({ yaml: `kind: Secret\ndata:\n  aws_secret_access_key: ${args.revealSecrets ? B64 : '"[redacted]"'}\n` }),
+      'resources:yaml': () => ok({ yaml: 'kind: Secret\ndata:\n  aws_secret_access_key: "[redacted]"\n' }),
+      'resources:reveal-yaml': () => ok({ yaml: { value: `kind: Secret\ndata:\n  aws_secret_access_key: ${B64}\n`, maskAfterMs: REVEAL_YAML_MS } }),
     });
   }
   const PURPOSE = yamlRevealPurpose('id-p', 'Profile', 's3');
@@ -129,7 +132,7 @@ describe('a profile as YAML', () => {
     await store.getState().showResourceYaml({ primaryId: 'id-p', kind: 'Profile', name: 's3' });
     expect(store.getState().shownYaml?.yaml).toContain('[redacted]');
     await store.getState().revealResourceYaml();
-    expect(main.callsTo('resources:yaml').at(-1)).toEqual({ primaryId: 'id-p', kind: 'Profile', name: 's3', revealSecrets: true });
+    expect(main.callsTo('resources:reveal-yaml').at(-1)).toEqual({ primaryId: 'id-p', kind: 'Profile', name: 's3' });
     expect(store.getState().revealed[PURPOSE]?.value).toContain(B64);
     expect(store.getState().shownYaml?.yaml).not.toContain(B64);
     await vi.advanceTimersByTimeAsync(REVEAL_YAML_MS);
@@ -157,14 +160,14 @@ describe('a profile as YAML', () => {
   });
 
   it('does not keep revealed YAML that arrives after the user moved on', async () => {
-    const answer = deferred<ReturnType<typeof ok<{ yaml: string }>>>();
-    const main = fakeMain({ 'resources:yaml': (args) => (args.revealSecrets ? answer.promise : ok({ yaml: 'redacted' })) });
+    const answer = deferred<ReturnType<typeof ok<{ yaml: { value: string; maskAfterMs: number } }>>>();
+    const main = fakeMain({ 'resources:yaml': () => ok({ yaml: 'redacted' }), 'resources:reveal-yaml': () => answer.promise });
     const store = createAppStore(main.api);
     onView(store);
     await store.getState().showResourceYaml({ primaryId: 'id-p', kind: 'Profile', name: 's3' });
     const revealing = store.getState().revealResourceYaml();
     store.getState().setMcView('status');
-    answer.resolve(ok({ yaml: B64 }));
+    answer.resolve(ok({ yaml: { value: B64, maskAfterMs: REVEAL_YAML_MS } }));
     await revealing;
     expect(holds(store, B64)).toBe(false);
   });
