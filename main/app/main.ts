@@ -10,6 +10,7 @@
 import { app, BrowserWindow, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCli } from '../cli/main.js';
 import { startElectronTransport } from '../ipc/electron-transport.js';
 import { labStarter } from '../lab/cluster-source.js';
 import { createLogger } from '../log.js';
@@ -29,7 +30,17 @@ app.enableSandbox();
 // Electron would otherwise name it after package.json's lowercase name. Set before the lock, which lives in it.
 app.setPath('userData', join(app.getPath('appData'), 'Flotilla'));
 
-if (!app.requestSingleInstanceLock()) {
+// `Flotilla --cli COMMAND …` is the installed `flotilla` command: the packaged app has the RunAsNode
+// fuse off (electron-builder.yml), so the CLI runs in this main process, opens no window, takes no
+// single-instance lock (the app may be open meanwhile) and exits with the command's status.
+const cliAt = process.argv.indexOf('--cli');
+if (cliAt >= 0) {
+  app.dock?.hide();
+  void runCli(process.argv.slice(cliAt + 1)).then(
+    (code) => app.exit(code),
+    () => app.exit(1),
+  );
+} else if (!app.requestSingleInstanceLock()) {
   // Another Flotilla is running: it gets focus (second-instance below), this one leaves.
   app.quit();
 } else {

@@ -126,6 +126,26 @@ describe('the Electron main process (bundled, under a stand-in for Electron)', (
     expect(second.quit).toBe(true);
   });
 
+  it('runs the flotilla command in its own main process with --cli: no window, no lock, its exit code', async () => {
+    const cli = (args: string[]) =>
+      run(process.execPath, ['--import', register, join(outDir, 'main', 'main.mjs'), '--cli', ...args], {
+        cwd: root,
+        env: { ...process.env, FAKE_ELECTRON_APP_DATA: appData, FAKE_ELECTRON_LOCK: '0', FLOTILLA_DATA_DIR: userData },
+        timeout: 60_000,
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (err: { code?: number; stdout?: string; stderr?: string }) => ({ code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' }),
+      );
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: flotilla COMMAND');
+    const report = JSON.parse(help.stdout.split('\n').find((l) => l.startsWith('FAKE-ELECTRON-REPORT '))!.slice('FAKE-ELECTRON-REPORT '.length)) as Report;
+    expect(report.windows).toEqual([]);
+    const bad = await cli(['tokn']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown command "tokn"');
+  });
+
   it('writes no credential of the lab fleet to the user-data folder or the log', async () => {
     const log = await readFile(join(userData, 'logs', 'main.log'), 'utf8');
     expect(log).toContain('services started (electron)');
