@@ -96,6 +96,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function looksRandom(run: string): boolean {
   if (UUID.test(run) || /^[0-9a-f-]+$/i.test(run)) return false; // ids and hashes are not secrets
+  // Timestamps and names joined by '-' or '_' (`corrupt-2026-12-03T10-59-36-393Z`, a file's name) are
+  // short pieces; in a random base64url run the separators are rare and the pieces long.
+  const pieces = run.split(/[-_]/);
+  if (pieces.length >= 3 && pieces.every((p) => p.length <= 10)) return false;
   return /[a-z]/.test(run) && /[A-Z]/.test(run) && /[0-9]/.test(run);
 }
 

@@ -31,6 +31,13 @@ describe('what never reaches a log', () => {
       'cluster 3f2a9c1e-8b7d-4e6f-a5b4-c3d2e1f0a9b8 at https://127.0.0.1:40123 from /home/alice/.kube/config-production-cluster-east (sha 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08): 401 Unauthorized';
     expect(redactSecrets(text)).toBe(text);
   });
+
+  it('keeps the name and time of a state file that was moved aside, so the user can find it', () => {
+    const text = "Flotilla's state file could not be read; it was kept as /home/alice/.config/Flotilla/flotilla-state.json.corrupt-2026-12-03T10-59-36-393Z";
+    expect(redactSecrets(text)).toBe(text);
+    // A random base64url token with an odd '-' or '_' in it is still masked.
+    expect(redactSecrets('token Xk3vQ9pL2mN8rT5w-Y7zA1bC4dE6fG0hJk9')).toContain('[redacted]');
+  });
 });
 
 describe('the log file', () => {
