@@ -9,7 +9,9 @@
  *   npm run preview -- --lab 3       # …with a lab fleet of 3 clusters already open
  *   npm run preview -- --port 5199 --data-dir ./preview-data
  */
-import { homedir } from 'node:os';
+import { rmSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startPreviewServer } from './ipc/preview-bridge.js';
@@ -18,7 +20,8 @@ import { createServices, type Services, type ServicesOptions } from './services.
 import type { SecretStore } from './secrets/secret-store.js';
 import { MemoryClipboard } from './host/clipboard.js';
 import type { Host } from './host/host.js';
-import { labStarter, type LabStarterOptions } from './lab/cluster-source.js';
+import { labFleetOf, labStarter, type LabStarterOptions } from './lab/cluster-source.js';
+import { writeFileAtomic } from './state/atomic-file.js';
 
 export interface PreviewOptions {
   /** Where the preview's state file and log live. */
@@ -155,6 +158,15 @@ async function main(): Promise<void> {
   const preview = await startPreview({ userDataDir, port: args.port, labClusters: args.lab, log });
   console.log(`Flotilla preview${args.lab ? ` with a lab fleet of ${args.lab} clusters` : ''}; state in ${userDataDir}`);
   console.log(`Open this in Chromium or Chrome (the #bridge=… part is the key to this run; keep it to yourself):\n\n  ${preview.url}\n`);
+  // The lab's kubeconfig, for kubectl or the import wizard: in a private temp folder, gone when the preview stops.
+  const lab = labFleetOf(preview.services.lab.source);
+  let labDir: string | undefined;
+  if (lab) {
+    labDir = await mkdtemp(join(tmpdir(), 'flotilla-preview-lab-'));
+    const kubeconfig = join(labDir, 'kubeconfig');
+    await writeFileAtomic(kubeconfig, lab.kubeconfig());
+    console.log(`Lab kubeconfig: ${kubeconfig}  (export KUBECONFIG=${kubeconfig}; kubectl config get-contexts)`);
+  }
   console.log(`Log: ${join(userDataDir, 'logs', 'preview.log')}. Press Ctrl-C to stop.`);
 
   let stopping = false;
@@ -162,6 +174,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
+    if (labDir) rmSync(labDir, { recursive: true, force: true });
     preview.stop().then(
       () => process.exit(0),
       (err: unknown) => {
