@@ -5,6 +5,7 @@
  */
 import { useEffect } from 'react';
 import { AppHeader } from './components/app-header.js';
+import { AppInfoWarnings } from './components/app-info-warnings.js';
 import { Notices } from './components/notices.js';
 import { Spinner } from './components/spinner.js';
 import { FleetScreen } from './features/fleet/fleet-screen.js';
@@ -32,6 +33,7 @@ export function App() {
     <div className="app" data-screen={screen}>
       <AppHeader />
       <LabBanner />
+      <AppInfoWarnings />
       <Notices />
       <main className="app-main">
         {screen === 'loading' && (

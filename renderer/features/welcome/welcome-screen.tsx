@@ -8,7 +8,6 @@ import { ClustersIcon, FlaskIcon, ImportIcon } from '../../components/icons.js';
 import { useAppStore } from '../../store/store.js';
 import { LabStartForm } from '../lab/lab-start-form.js';
 import { LAB_NOTICE } from '../lab/lab-badge.js';
-import { AppInfoWarnings } from './app-info-warnings.js';
 
 export function WelcomeScreen() {
   const openImport = useAppStore((s) => s.openImport);
@@ -26,7 +25,6 @@ export function WelcomeScreen() {
         </p>
       </div>
 
-      <AppInfoWarnings />
 
       <div className="welcome-choices">
         <section className="choice-card" aria-labelledby="welcome-import-title">

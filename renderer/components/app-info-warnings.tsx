@@ -1,13 +1,21 @@
-/** What main reported at start that the user must know before importing: no keychain, a state file set aside. */
-import { AlertIcon } from '../../components/icons.js';
-import { useAppStore } from '../../store/store.js';
+/**
+ * What main found at start that the user must know on every screen: no
+ * keychain (with how to fix it), a state file that was set aside (where it
+ * is now). The keychain warning stays while it is true; the state notice
+ * until the user dismisses it.
+ */
+import { useState } from 'react';
+import { AlertIcon } from './icons.js';
+import { useAppStore } from '../store/store.js';
 
 export function AppInfoWarnings() {
   const keychain = useAppStore((s) => s.appInfo?.keychain);
   const stateProblem = useAppStore((s) => s.appInfo?.stateProblem);
-  if ((!keychain || keychain.available) && !stateProblem) return null;
+  const [stateDismissed, setStateDismissed] = useState(false);
+  const showState = !!stateProblem && !stateDismissed;
+  if ((!keychain || keychain.available) && !showState) return null;
   return (
-    <div className="warnings">
+    <div className="warnings" role="region" aria-label="Problems found at start">
       {keychain && !keychain.available && (
         <div className="callout callout--warning" role="alert" data-testid="keychain-warning">
           <AlertIcon />
@@ -17,12 +25,15 @@ export function AppInfoWarnings() {
           </div>
         </div>
       )}
-      {stateProblem && (
+      {showState && (
         <div className="callout callout--warning" role="alert" data-testid="state-warning">
           <AlertIcon />
           <div>
             <strong>Flotilla’s saved state could not be read.</strong> {stateProblem}
           </div>
+          <button type="button" className="btn" data-testid="state-warning-dismiss" onClick={() => setStateDismissed(true)}>
+            Dismiss
+          </button>
         </div>
       )}
     </div>
