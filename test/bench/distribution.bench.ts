@@ -26,7 +26,7 @@ import { silentLogger } from '../../main/log.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices } from '../../main/services.js';
 import { previewTargets } from '../../shared/kasten/distribution.js';
-import type { ArgsIn, Channel, ResultOf } from '../../shared/contract/index.js';
+import { routerCalls } from '../support/router-calls.js';
 import { machine, round } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -46,11 +46,7 @@ const services = await createServices({
   watchFleet: true,
   k10TimeoutMs: 60_000,
 });
-async function call<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<ResultOf<C>> {
-  const r = await services.router.invoke(channel, args, { transport: 'test' });
-  if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
-  return r.result;
-}
+const { call } = routerCalls(() => services.router);
 const id = (n: string) => `kubeconfig:${n}`;
 const primaryId = id('cluster-1');
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;

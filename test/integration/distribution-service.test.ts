@@ -12,12 +12,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArgsIn, Channel, ResultOf } from '../../shared/contract/index.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { silentLogger } from '../../main/log.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices, type Services } from '../../main/services.js';
 import { eventually } from './lab-helpers.js';
+import { routerCalls } from '../support/router-calls.js';
 import { KUBECTL, kubectlFor } from '../support/kubectl.js';
 
 const MC = 'kasten-io-mc';
@@ -33,17 +33,7 @@ describe.skipIf(!KUBECTL)('global resources and distributions against the lab fl
   const id = (name: string) => `kubeconfig:${name}`;
   const primaryId = id('cluster-1');
 
-  async function call<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<ResultOf<C>> {
-    const r = await services.router.invoke(channel, args, { transport: 'test' });
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-    return r.result;
-  }
-
-  async function failure<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<{ code: string; message: string }> {
-    const r = await services.router.invoke(channel, args, { transport: 'test' });
-    if (r.ok) throw new Error(`${channel} succeeded, but should have failed`);
-    return r.error;
-  }
+  const { call, failure } = routerCalls(() => services.router);
 
   /** The distribution's per-cluster states, once they match `want` (or the last seen, for the failure message). */
   async function statesOf(name: string, want: Record<string, string>, timeoutMs = 15_000): Promise<Record<string, string>> {

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ArgsIn, Channel, JoinProgressEvent, ResultOf } from '../../shared/contract/index.js';
+import type { JoinProgressEvent } from '../../shared/contract/index.js';
 import { MemoryClipboard } from '../../main/host/clipboard.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import { silentLogger } from '../../main/log.js';
@@ -19,6 +19,7 @@ import { tokenFingerprint } from '../../main/multicluster/fingerprint.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices, type Services } from '../../main/services.js';
 import type { RouterEvent } from '../../main/ipc/router.js';
+import { routerCalls } from '../support/router-calls.js';
 import { KUBECTL, kubectlFor, runKubectl } from '../support/kubectl.js';
 
 const MC = 'kasten-io-mc';
@@ -33,17 +34,7 @@ describe.skipIf(!KUBECTL)('multi-cluster workflows against the lab fleet', () =>
   const tokens = new Set<string>();
   const events: RouterEvent[] = [];
 
-  async function call<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<ResultOf<C>> {
-    const r = await services.router.invoke(channel, args, { transport: 'test' });
-    if (!r.ok) throw new Error(`${channel}: ${r.error.code}: ${r.error.message}`);
-    return r.result;
-  }
-
-  async function failure<C extends Channel>(channel: C, args: ArgsIn<C>): Promise<{ code: string; message: string }> {
-    const r = await services.router.invoke(channel, args, { transport: 'test' });
-    if (r.ok) throw new Error(`${channel} succeeded, but should have failed`);
-    return r.error;
-  }
+  const { call, failure } = routerCalls(() => services.router);
 
 
   const { kubectl, secretOn: secretIn } = kubectlFor(() => kubeconfig);
