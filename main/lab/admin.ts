@@ -8,6 +8,11 @@
  *   POST /clusters/<name>/<action>       stop | start | cut-watches | compact | reset
  *                                        latency {ms} | failures {rate, status?, retryAfterSeconds?}
  *                                        expire {user} | deny {user, verb?, resource?, group?}
+ *                                        reset-stats (zeroes its counters, answers the stats)
+ *   GET  /clusters/<name>/stats          what serving it cost (LabClusterStats, see stats.ts);
+ *                                        POST answers the same, for `npm run lab -- fault stats`
+ *   GET  /stats                          every cluster's stats and their sum (LabFleetStats)
+ *   POST /stats/reset                    zeroes every cluster's counters, answers the stats
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -56,6 +61,15 @@ async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res:
   }
   const parts = new URL(req.url ?? '/', 'http://lab.invalid').pathname.split('/').filter(Boolean);
   const body = req.method === 'POST' ? await readJson(req) : {};
+  if (parts[0] === 'stats' && parts.length <= 2) {
+    if (parts[1] === 'reset' && req.method === 'POST') fleet.resetStats();
+    else if (parts[1] !== undefined || req.method !== 'GET') {
+      reply(res, 404, { error: 'the fleet stats are GET /stats, and POST /stats/reset' });
+      return;
+    }
+    reply(res, 200, fleet.stats());
+    return;
+  }
   if (parts[0] !== 'clusters') {
     reply(res, 404, { error: 'unknown path; see main/lab/admin.ts for the endpoints' });
     return;
@@ -79,6 +93,13 @@ async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res:
     return body.user as LabUser['id'];
   };
   switch (parts[2]) {
+    case 'stats':
+      reply(res, 200, cluster.stats());
+      return;
+    case 'reset-stats':
+      cluster.resetStats();
+      reply(res, 200, cluster.stats());
+      return;
     case 'stop':
       await cluster.stop();
       break;

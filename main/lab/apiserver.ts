@@ -92,6 +92,8 @@ export interface ApiServerContext {
   bookmarkIntervalMs?: number;
   /** Every open watch response, so that a fault can cut them. */
   readonly openWatches: Set<ServerResponse>;
+  /** Told of every request as it arrives, with its verb (see `accountingVerb`), for the cluster's stats. */
+  onRequest?(req: IncomingMessage, verb: string): void;
 }
 
 interface Route {
@@ -107,7 +109,9 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
   const authorizer = new Authorizer(ctx.store);
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'https://lab.invalid');
-    if (url.pathname === '/k10' || url.pathname.startsWith('/k10/')) {
+    const k10 = url.pathname === '/k10' || url.pathname.startsWith('/k10/');
+    ctx.onRequest?.(req, k10 ? 'k10' : accountingVerb(req.method ?? 'GET', url));
+    if (k10) {
       ctx.k10(req, res, url.pathname.slice(4) || '/');
       return;
     }
@@ -123,6 +127,21 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
       void run();
     }
   };
+}
+
+/**
+ * The verb a request is counted under, whether or not it is then served:
+ * the Kubernetes verb on an API resource, the lower-case method elsewhere
+ * (as RBAC names non-resource verbs).
+ */
+function accountingVerb(method: string, url: URL): string {
+  try {
+    const route = parseRoute(url.pathname.replace(/\/+$/, '') || '/');
+    if (route) return verbOf(method, route, url.searchParams);
+  } catch {
+    // a malformed path or a method the route does not take: counted by its method
+  }
+  return method.toLowerCase();
 }
 
 async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -891,7 +910,9 @@ function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse,
   const timeoutSeconds = intParam(query, 'timeoutSeconds') ?? 1800;
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  // No Content-Length: HTTP/1.1 sends the stream chunked, HTTP/2 as DATA frames
+  // (a Transfer-Encoding header is forbidden there).
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   const write = (e: WatchEvent) => {
     const object = asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')

@@ -18,7 +18,8 @@ const USAGE = `Usage:
   npm run lab -- fault ACTION CLUSTER [key=value …] [--kubeconfig FILE | --admin-file FILE]
       ACTION: stop | start | cut-watches | compact | reset | latency ms=500 |
               failures rate=0.5 status=503 retryAfterSeconds=2 | expire user=viewer |
-              deny user=viewer verb=list resource=secrets`;
+              deny user=viewer verb=list resource=secrets |
+              stats | reset-stats   (requests, watches, connections, bytes sent)`;
 
 const MAX_CLUSTERS = 2000;
 

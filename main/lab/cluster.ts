@@ -3,12 +3,26 @@
  * credentials), its object store, its HTTPS listener on 127.0.0.1 and the
  * faults a test can inflict on it. The K10 emulation attaches to it through
  * the K10Host interface.
+ *
+ * The listener speaks HTTP/2 and HTTP/1.1 on one port, as kube-apiserver
+ * does: ALPN offers h2 and http/1.1, and a client that offers neither (Node's
+ * https) gets HTTP/1.1. Both reach the same handler: HTTP/2 through Node's
+ * compatibility API, whose request and response stand in for http's (see
+ * `asHttp1`). What it costs to serve is counted (`stats`).
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { createServer, type Server } from 'node:https';
+import {
+  constants as h2,
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2ServerRequest,
+  type Http2ServerResponse,
+  type ServerHttp2Session,
+} from 'node:http2';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { createApiHandler, sendError, type Denial, type FaultState } from './apiserver.js';
 import { ApiError } from './api-error.js';
 import { createCa, issueClientCert, issueServingCert, type CertKeyPair } from './certs.js';
@@ -17,6 +31,7 @@ import type { K10Handler, K10Host } from './k10-host.js';
 import type { UserInfo } from './rbac.js';
 import { RESOURCE_TYPES, type KubeObject } from './resources.js';
 import { ObjectStore, type StoreSnapshot } from './store.js';
+import { StatsCounter, type LabClusterStats } from './stats.js';
 import { K10_NAMESPACE, MC_ADMIN_CLUSTER_ROLE, MC_ADMIN_GROUP } from '../../shared/kasten/kinds.js';
 
 /** A user of a lab cluster, with the credential the kubeconfig carries. */
@@ -80,8 +95,11 @@ export class LabCluster implements K10Host {
     expiredUsers: new Set(),
     denials: [],
   };
-  private readonly server: Server;
+  private readonly server: Http2SecureServer;
+  /** Raw TCP sockets, whatever they carry (dropped on stop). */
   private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly counter = new StatsCounter();
   private readonly openWatches = new Set<ServerResponse>();
   private readonly events = new EventEmitter();
   private k10Handler: K10Handler | undefined;
@@ -104,8 +122,9 @@ export class LabCluster implements K10Host {
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
       userForToken: (t) => tokens.get(t),
       k10: (req, res, sub) => this.serveK10(req, res, sub),
+      onRequest: (req, verb) => this.counter.request(req.httpVersionMajor === 2 ? 'h2' : 'h1', verb),
     });
-    this.server = createServer(
+    this.server = createSecureServer(
       {
         key: state.serving.keyPem,
         cert: state.serving.certPem,
@@ -114,16 +133,33 @@ export class LabCluster implements K10Host {
         requestCert: true,
         rejectUnauthorized: false,
         keepAlive: true,
+        // ALPN h2 and http/1.1; clients that offer no ALPN get HTTP/1.1 too.
+        allowHTTP1: true,
+        // kube-apiserver's --http2-max-streams-per-connection default.
+        settings: { maxConcurrentStreams: 1000 },
       },
-      handler,
+      // With allowHTTP1, HTTP/1.1 requests arrive as http's own objects.
+      (req: Http2ServerRequest | IncomingMessage, res: Http2ServerResponse | ServerResponse) => {
+        if (req.httpVersionMajor === 2) handler(...asHttp1(req as Http2ServerRequest, res as Http2ServerResponse));
+        else handler(req as IncomingMessage, res as ServerResponse);
+      },
     );
-    // Node closes idle connections after 5 s; kube-apiserver keeps them, and clients that
-    // probe every few seconds would otherwise pay a TLS handshake each time.
-    this.server.keepAliveTimeout = 120_000;
+    // Node's HTTP/1.1 side closes idle connections after 5 s (none at all under an HTTP/2
+    // server unless set); kube-apiserver keeps them, and clients that probe every few
+    // seconds would otherwise pay a TLS handshake each time. HTTP/2 sessions have no idle
+    // timeout (server.timeout stays 0), as on kube-apiserver.
+    (this.server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
+    this.server.on('session', (session: ServerHttp2Session) => {
+      this.sessions.add(session);
+      session.on('close', () => this.sessions.delete(session));
+      // A session torn down by a fault or a client is not an error of the lab.
+      session.on('error', () => undefined);
+    });
+    this.server.on('secureConnection', (s: TLSSocket) => this.counter.connection(s, s.alpnProtocol === 'h2' ? 'h2' : 'h1'));
     // TLS handshakes that fail (a client that does not trust us) are the client's business.
     this.server.on('tlsClientError', () => undefined);
     // The listener is also the cluster's ingress: Ingresses of class `lab` say where it listens.
@@ -205,14 +241,37 @@ export class LabCluster implements K10Host {
     this.events.emit('up', false);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.cutWatches();
+    for (const s of this.sessions) s.destroy();
     for (const s of this.sockets) s.destroy();
     await closed;
   }
 
-  /** Ends every open watch stream abruptly, as a lost connection would. */
+  /**
+   * Ends every open watch stream abruptly, as a lost connection would: on
+   * HTTP/1.1 its connection is dropped; on HTTP/2 the stream is reset
+   * (RST_STREAM INTERNAL_ERROR), and the session's other streams go on, as a
+   * dropped HTTP/1.1 watch connection leaves the client's others alone.
+   */
   cutWatches(): void {
-    for (const res of this.openWatches) res.socket?.destroy();
+    for (const res of this.openWatches) {
+      const stream = (res as unknown as Partial<Http2ServerResponse>).stream;
+      if (stream) {
+        if (!stream.destroyed) stream.close(h2.NGHTTP2_INTERNAL_ERROR);
+      } else {
+        res.socket?.destroy();
+      }
+    }
     this.openWatches.clear();
+  }
+
+  /** What serving this cluster has cost since it was created or `resetStats` was called. */
+  stats(): LabClusterStats {
+    return this.counter.snapshot(this.name, this.openWatches.size);
+  }
+
+  /** Zeroes the request, connection and byte counters (open watches and connections stay counted). */
+  resetStats(): void {
+    this.counter.reset();
   }
 
   /** Every request waits this long before it is served. */
@@ -269,6 +328,22 @@ export class LabCluster implements K10Host {
     }
     this.k10Handler(req, res, subPath);
   }
+}
+
+/**
+ * An HTTP/2 request and response as the handler sees HTTP/1.1's. Node's
+ * compatibility objects have the same methods and events (headers, body
+ * stream, writeHead, write, end, flushHeaders, 'close' on cancellation);
+ * `req.socket` is a proxy to the TLS socket (certificates, ports). What they
+ * lack is `res.destroyed`, which the K10 routes read to tell that a caller
+ * left: it is the stream's.
+ */
+function asHttp1(req: Http2ServerRequest, res: Http2ServerResponse): [IncomingMessage, ServerResponse] {
+  // The typings say Writable; at run time it is a plain Stream, without `destroyed`.
+  if ((res as { destroyed?: boolean }).destroyed === undefined) {
+    Object.defineProperty(res, 'destroyed', { get: () => res.stream.destroyed, configurable: true });
+  }
+  return [req as unknown as IncomingMessage, res as unknown as ServerResponse];
 }
 
 const rt = (plural: string) => RESOURCE_TYPES.find((r) => r.plural === plural)!;

@@ -15,6 +15,7 @@ import { seedK10 } from './kasten/seed.js';
 import { LabCluster, newClusterState, type LabClusterState } from './cluster.js';
 import { buildLabKubeconfig, serializeKubeconfig } from './kubeconfig-file.js';
 import type { FleetNetwork } from './k10-host.js';
+import { fleetStats, type LabFleetStats } from './stats.js';
 
 export interface LabFleetOptions {
   /** How many clusters (`cluster-1` … `cluster-N`), or their names. */
@@ -51,6 +52,10 @@ export interface LabFleet {
   readonly kubeconfigPath?: string;
   /** Adds a cluster to the running fleet (and rewrites the kubeconfig file). */
   addCluster(name?: string): Promise<LabCluster>;
+  /** What serving each cluster has cost (see LabCluster.stats), and the sum. */
+  stats(): LabFleetStats;
+  /** Zeroes every cluster's counters. */
+  resetStats(): void;
   /** Writes any pending state now. */
   flush(): Promise<void>;
   /** Stops every cluster, its K10 and its timers; writes state first. */
@@ -173,6 +178,10 @@ export async function startLabFleet(opts: LabFleetOptions): Promise<LabFleet> {
       });
       adding = added.catch(() => undefined);
       return added;
+    },
+    stats: () => fleetStats(clusters.map((c) => c.stats())),
+    resetStats() {
+      for (const c of clusters) c.resetStats();
     },
     async flush() {
       await Promise.all([...writers.values()].map((w) => w.flush()));
