@@ -121,8 +121,7 @@ export function seedK10(store: ObjectStore, opts: SeedOptions): SeedSummary {
       status: { observedGeneration: 1, replicas: 1, readyReplicas: 1, availableReplicas: 1, updatedReplicas: 1 },
     });
   }
-  if (opts.empty) return summary;
-
+  // Part of K10's install, so bare (--empty) clusters have it too.
   // K10's dashboard and multi-cluster ingress, as the Helm chart makes it with `ingress.create=true`
   // (a path of `/<release>/` to the gateway service) and `ingress.tls.enabled=true`, with no
   // `ingress.host`: what answers is the cluster's own listener, whose address, 127.0.0.1 and a port,
@@ -142,6 +141,8 @@ export function seedK10(store: ObjectStore, opts: SeedOptions): SeedSummary {
       rules: [{ http: { paths: [{ path: `/${K10_RELEASE}/`, pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 80 } } } }] } }],
     },
   });
+
+  if (opts.empty) return summary;
 
   const pool = [...APPS];
   const apps: string[] = [];
