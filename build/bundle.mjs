@@ -9,7 +9,8 @@
  * cannot be bundled: `electron` (provided by the runtime) and `keytar` (a
  * native addon, unpacked from the asar by electron-builder). The preview
  * bridge is not reachable from main/app/main.ts, so it is not in the bundle;
- * this script checks that.
+ * this script checks that. It first regenerates main/about/bundled.generated.ts
+ * (build/gen-about.mjs) so the About section lists what is bundled.
  *
  *   node build/bundle.mjs            # production bundle (NODE_ENV=production)
  *   node build/bundle.mjs --dev      # keeps development checks (result validation) on
@@ -19,6 +20,7 @@ import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateAbout } from './gen-about.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dev = process.argv.includes('--dev');
@@ -43,6 +45,9 @@ const orExit = (promise) =>
     console.error('bundle: failed (see the errors above)');
     process.exit(1);
   });
+
+// The About section's client-node version and license list, from package-lock.json (the bundle inlines them).
+await generateAbout();
 
 const main = await orExit(build({
   ...common,

@@ -9,7 +9,11 @@
  * contract channel can never silently go unanswered.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { withSettingsDefaults } from '../shared/contract/app.js';
+import { about } from './about/about.js';
+import { AUDIT_DIR, AUDIT_FILE } from './audit/audit-log.js';
 import { createKubeconfigFileClusters } from './clusters/kubeconfig-file.js';
 import { LabMode } from './clusters/lab-mode.js';
 import { createClusterRegistry, type ClusterRegistryService } from './clusters/cluster-list.js';
@@ -85,7 +89,8 @@ export const KEYCHAIN_SERVICE = 'Flotilla';
 /** Builds the services and a router answering every contract channel. */
 export async function createServices(opts: ServicesOptions): Promise<Services> {
   const { host } = opts;
-  const log = opts.log ?? createLogger({ file: join(host.userDataDir, 'logs', 'main.log') });
+  const logsDir = join(host.userDataDir, 'logs');
+  const log = opts.log ?? createLogger({ file: join(logsDir, 'main.log') });
   const lifecycle = new Lifecycle((name, err) => log.error(`stopping ${name}: ${err instanceof Error ? err.message : String(err)}`));
   const state = await AppStateStore.open(host.userDataDir);
   if (state.problem) log.warn(state.problem);
@@ -100,20 +105,38 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   lifecycle.add('import scans', () => importer.dispose());
   const fleet = new FleetService({ registry, pool, events: router.events, log, options: opts.fleetOptions });
   lifecycle.add('fleet', () => fleet.stop());
+  const settings = () => withSettingsDefaults(state.get().settings);
+  // An interval the caller tuned (tests) wins over the saved setting at start; a change on the settings screen applies either way.
+  if (opts.fleetOptions?.probeIntervalMs === undefined) fleet.setProbeInterval(settings().probeIntervalSeconds * 1000);
   const lab = new LabMode({ registry, events: router.events, log, startLab: opts.startLab });
   lifecycle.add('lab fleet', () => lab.stop());
   // Stopped before the lab and the pool: it clears a token it left on the clipboard.
-  const multicluster = lifecycle.add('multi-cluster', new MulticlusterService({ registry, pool, events: router.events, host, log, k10TimeoutMs: opts.k10TimeoutMs }));
+  const multicluster = lifecycle.add('multi-cluster', new MulticlusterService({ registry, pool, events: router.events, host, log, k10TimeoutMs: opts.k10TimeoutMs, clipboardClearMs: () => settings().clipboardClearSeconds * 1000 }));
   // Which cluster is which member of a primary: the fleet knows while it watches; otherwise the service reads it.
   const distribution = new DistributionService(multicluster.context, async (primaryName) => fleet.members(primaryName) ?? distribution.readMembers(primaryName));
 
+  const version = opts.version ?? packageVersion();
+  const auditDir = join(host.userDataDir, AUDIT_DIR);
   router.register(
     appHandlers({
       shell: host.shell,
-      version: opts.version ?? packageVersion(),
+      version,
       state,
       keychainStatus: () => keychainStatus(secrets),
       openExternal: host.openExternal ? (url) => host.openExternal!(url) : undefined,
+      paths: { state: state.path, logs: logsDir, audit: join(auditDir, AUDIT_FILE) },
+      folders: { state: dirname(state.path), logs: logsDir, audit: auditDir },
+      // The logs and audit folders appear on first use; create them so there is something to open.
+      openFolder: host.openPath
+        ? async (dir) => {
+            await mkdir(dir, { recursive: true, mode: 0o700 });
+            await host.openPath!(dir);
+          }
+        : undefined,
+      about: () => about(version),
+      onSettingsChanged: (next, previous) => {
+        if (next.probeIntervalSeconds !== previous.probeIntervalSeconds) fleet.setProbeInterval(next.probeIntervalSeconds * 1000);
+      },
     }),
   );
   router.register(kubeconfigHandlers(importer, { dialogs: host.dialogs }));

@@ -1,7 +1,7 @@
 /**
  * The window's content: header, lab banner, messages, and one screen at a
  * time. Starts the store (subscribe to events first, then load, so no
- * change between the two is missed).
+ * change between the two is missed), and applies the theme setting.
  */
 import { useEffect } from 'react';
 import { AppHeader } from './components/app-header.js';
@@ -16,18 +16,40 @@ import { MulticlusterScreen } from './features/multicluster/multicluster-screen.
 import { PromoteScreen } from './features/multicluster/promote-screen.js';
 import { JoinScreen } from './features/join/join-screen.js';
 import { AuditScreen } from './features/audit/audit-screen.js';
+import { SettingsScreen } from './features/settings/settings-screen.js';
 import { useAppStore } from './store/store.js';
 
 export function App() {
   const screen = useAppStore((s) => s.screen);
   const boot = useAppStore((s) => s.boot);
   const subscribe = useAppStore((s) => s.subscribe);
+  const theme = useAppStore((s) => s.appSettings.theme);
+  const openSettings = useAppStore((s) => s.openSettings);
 
   useEffect(() => {
     const unsubscribe = subscribe();
     void boot();
     return unsubscribe;
   }, [boot, subscribe]);
+
+  // base.css picks the palette from this attribute ('system' follows the OS).
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  // Ctrl+, (⌘, on macOS): the usual shortcut for a desktop app's settings; not before start-up has picked the first screen.
+  const booted = screen !== 'loading';
+  useEffect(() => {
+    if (!booted) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === ',' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
+        e.preventDefault();
+        openSettings();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [booted, openSettings]);
 
   return (
     <div className="app" data-screen={screen}>
@@ -48,6 +70,7 @@ export function App() {
         {screen === 'promote' && <PromoteScreen />}
         {screen === 'join' && <JoinScreen />}
         {screen === 'audit' && <AuditScreen />}
+        {screen === 'settings' && <SettingsScreen />}
       </main>
     </div>
   );

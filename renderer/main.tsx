@@ -21,6 +21,7 @@ import './features/join/join.css';
 import './features/permissions/permissions.css';
 import './features/audit/audit.css';
 import './features/distributions/distributions.css';
+import './features/settings/settings.css';
 
 // A glob rather than an import: the client is not part of every build (it may be absent),
 // and a glob that matches nothing is simply empty.

@@ -14,6 +14,11 @@ export function electronHost(window: () => BrowserWindow | undefined): Host {
     dialogs: electronDialogs(window),
     clipboard: electronClipboard(),
     openExternal: (url) => shell.openExternal(url),
+    // shell.openPath answers with an error message, '' on success.
+    async openPath(dir) {
+      const problem = await shell.openPath(dir);
+      if (problem) throw new Error(problem);
+    },
     onLock(listener) {
       powerMonitor.on('lock-screen', listener);
       return () => powerMonitor.off('lock-screen', listener);

@@ -112,6 +112,23 @@ export class FleetService {
     this.pool = deps.pool ?? new ClusterPool(deps.registry, { ...o, requestTimeoutMs: this.tuning.requestTimeoutMs });
   }
 
+  /**
+   * Changes the probe interval of reachable clusters (the settings screen).
+   * Every monitor reads the shared tuning when it schedules its next probe,
+   * so this applies from each cluster's next probe on; unreachable clusters
+   * never back off to less than it.
+   */
+  setProbeInterval(ms: number): void {
+    this.baseMaxProbeIntervalMs ??= this.tuning.maxProbeIntervalMs;
+    this.tuning.probeIntervalMs = ms;
+    this.tuning.maxProbeIntervalMs = Math.max(this.baseMaxProbeIntervalMs, ms);
+  }
+  private baseMaxProbeIntervalMs: number | undefined;
+  /** The current probe interval of reachable clusters. */
+  get probeIntervalMs(): number {
+    return this.tuning.probeIntervalMs;
+  }
+
   /** Follows the registry from now on: a row for every cluster in it. Idempotent. */
   async start(): Promise<void> {
     if (this.started) return;

@@ -33,6 +33,8 @@ export interface Host {
   readonly clipboard?: SystemClipboard;
   /** Opens an already checked http(s) URL in the system browser. */
   openExternal?(url: string): Promise<void>;
+  /** Opens a folder in the system's file manager; rejects with the system's reason when it cannot. */
+  openPath?(dir: string): Promise<void>;
   /** Calls `listener` when the session locks (the clipboard is cleared then); returns the unsubscribe. */
   onLock?(listener: () => void): () => void;
 }

@@ -30,8 +30,8 @@ export interface MulticlusterDeps {
   log?: Logger;
   /** How long to wait for K10 to answer a write (tests shorten it). */
   k10TimeoutMs?: number;
-  /** Default clipboard clear delay. */
-  clipboardClearMs?: number;
+  /** The clipboard clear delay of a copy that names none, read at each copy (the setting can change). */
+  clipboardClearMs?: () => number;
 }
 
 export class MulticlusterService {
@@ -101,7 +101,7 @@ export class MulticlusterService {
   async copyToken(clusterId: string, secretName: string, clearAfterMs?: number) {
     const clipboard = this.clipboard;
     if (!clipboard) throw noClipboard();
-    const delay = clearAfterMs ?? this.deps.clipboardClearMs ?? 30_000;
+    const delay = clearAfterMs ?? this.deps.clipboardClearMs?.() ?? 30_000;
     return withTokenValue(
       this.ctx,
       clusterId,

@@ -12,6 +12,12 @@ import { z } from 'zod';
 import { SettingsSchema, type Settings } from '../../shared/contract/app.js';
 import { AuthKind } from '../../shared/contract/kubeconfig.js';
 
+/**
+ * Bumped only by a change an older Flotilla could not read back, or that
+ * changes what a field means. A new field that is optional (or has a
+ * default) keeps the version: older files load without it, as the
+ * settings screen's theme, probe interval and clipboard delay do.
+ */
 export const STATE_VERSION = 1;
 
 /** How to reach the API server. No secrets: a proxy URL with credentials is kept in the keychain instead. */

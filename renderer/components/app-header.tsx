@@ -1,11 +1,12 @@
 /**
  * The window's top bar: the app's name, the lab badge while a lab fleet
- * runs, the screens (Fleet, Multi-cluster, Audit log), and the actions that
- * apply to the fleet (import, refresh).
+ * runs, the screens (Fleet, Multi-cluster, Audit log), the actions that
+ * apply to the fleet (import, refresh), and Settings (also Ctrl/⌘+,).
  */
 import { useAppStore } from '../store/store.js';
 import type { Screen } from '../store/app.slice.js';
 import { LabBadge } from '../features/lab/lab-badge.js';
+import { GearIcon } from '../features/settings/gear-icon.js';
 import { FlotillaMark, ImportIcon, RefreshIcon } from './icons.js';
 
 type NavTarget = 'fleet' | 'multicluster' | 'audit';
@@ -41,6 +42,7 @@ export function AppHeader() {
   const showScreen = useAppStore((s) => s.showScreen);
   const openMulticluster = useAppStore((s) => s.openMulticluster);
   const openAudit = useAppStore((s) => s.openAudit);
+  const openSettings = useAppStore((s) => s.openSettings);
   const shell = useAppStore((s) => s.appInfo?.shell);
   const current = navOf(screen);
 
@@ -86,6 +88,20 @@ export function AppHeader() {
               Import kubeconfigs
             </button>
           </>
+        )}
+        {screen !== 'loading' && (
+          <button
+            type="button"
+            className={screen === 'settings' ? 'btn btn-icon is-current' : 'btn btn-icon'}
+            onClick={openSettings}
+            aria-label="Settings"
+            title="Settings (Ctrl+,)"
+            aria-keyshortcuts="Control+Comma Meta+Comma"
+            aria-current={screen === 'settings' ? 'page' : undefined}
+            data-testid="open-settings"
+          >
+            <GearIcon />
+          </button>
         )}
       </div>
     </header>

@@ -13,7 +13,7 @@ import type { Store } from './store.js';
  * own: the Multi-cluster screen of a primary, promote and join for one
  * cluster, and the audit log.
  */
-export type Screen = 'loading' | 'welcome' | 'fleet' | 'import' | 'multicluster' | 'promote' | 'join' | 'audit';
+export type Screen = 'loading' | 'welcome' | 'fleet' | 'import' | 'multicluster' | 'promote' | 'join' | 'audit' | 'settings';
 
 export interface Notice {
   id: number;
@@ -58,6 +58,7 @@ export const createAppSlice =
         const [info] = await Promise.all([
           api.invoke('app:info', {}),
           get().loadPrefs(),
+          get().loadSettings(),
           get().loadLabStatus(),
           get().loadSnapshot(),
         ]);

@@ -27,6 +27,7 @@ import { createProfilesSlice, type ProfilesSlice } from './profiles.slice.js';
 import { createPoliciesSlice, type PoliciesSlice } from './policies.slice.js';
 import { createDistributionsSlice, type DistributionsSlice } from './distributions.slice.js';
 import { createResourcesSlice, type ResourcesSlice } from './resources.slice.js';
+import { createSettingsSlice, type SettingsSlice } from './settings.slice.js';
 
 export type Store = AppSlice &
   LabSlice &
@@ -45,7 +46,8 @@ export type Store = AppSlice &
   ProfilesSlice &
   PoliciesSlice &
   DistributionsSlice &
-  ResourcesSlice;
+  ResourcesSlice &
+  SettingsSlice;
 export type AppStore = StoreApi<Store>;
 
 export function createAppStore(api: Api): AppStore {
@@ -68,6 +70,7 @@ export function createAppStore(api: Api): AppStore {
     ...createPoliciesSlice(api)(...a),
     ...createDistributionsSlice(api)(...a),
     ...createResourcesSlice(api)(...a),
+    ...createSettingsSlice(api)(...a),
   }));
 }
 

@@ -86,7 +86,10 @@ describe('the Electron main process (bundled, under a stand-in for Electron)', (
   });
 
   it("answers the app's own main frame through the router", () => {
-    expect(first.steps.fromAppFrame).toEqual({ ok: true, result: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } } });
+    expect(first.steps.fromAppFrame).toEqual({
+      ok: true,
+      result: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' }, theme: 'system', probeIntervalSeconds: 10, clipboardClearSeconds: 30 },
+    });
     expect(first.steps.unknownChannel).toMatchObject({ ok: false, error: { code: 'INVALID_ARGS' } });
   });
 

@@ -1,12 +1,21 @@
 /**
- * Handlers for the app itself: what it runs on (`app:info`), the user's
- * settings, and opening a link in the system browser.
+ * Handlers for the app itself: what it runs on (`app:info`, `app:about`),
+ * the user's settings, opening one of Flotilla's folders in the file
+ * manager, and opening a link in the system browser.
  *
  * The shell-specific parts (the browser launcher; whether this is Electron
  * or the preview) come in as plain functions and values, so these run the
  * same under Electron, the preview bridge and unit tests.
  */
-import { AppError, type KeychainStatus, type Settings } from '../../../shared/contract/index.js';
+import {
+  AppError,
+  withSettingsDefaults,
+  type About,
+  type FullSettings,
+  type KeychainStatus,
+  type OpenPathTarget,
+  type Settings,
+} from '../../../shared/contract/index.js';
 // Pure URL rules: shared with main/app's navigation guards so both refuse the same links.
 import { checkExternalUrl } from '../../security/url-policy.js';
 import type { HandlerMap } from '../types.js';
@@ -28,9 +37,21 @@ export interface AppHandlerDeps {
   /** Opens a checked http(s) URL in the system browser; absent in preview. */
   openExternal?: (url: string) => Promise<void>;
   platform?: NodeJS.Platform;
+  /** Where the state file, the logs folder and the audit log are (shown in app:info). */
+  paths: { state: string; logs: string; audit: string };
+  /** The folder each `app:open-path` target opens. */
+  folders: Record<OpenPathTarget, string>;
+  /** Opens a folder in the system's file manager; absent in the preview and the CLI. */
+  openFolder?: (dir: string) => Promise<void>;
+  /** Versions and bundled licenses for the About section. */
+  about: () => About;
+  /** Called after settings were saved, with the new and the previous ones (defaults filled in), to apply them. */
+  onSettingsChanged?: (settings: FullSettings, previous: FullSettings) => void;
 }
 
-export type AppChannel = 'app:info' | 'settings:get' | 'settings:set' | 'app:open-external';
+export type AppChannel = 'app:info' | 'app:about' | 'settings:get' | 'settings:set' | 'app:open-path' | 'app:open-external';
+
+const FOLDER_NAMES: Record<OpenPathTarget, string> = { state: 'state file', logs: 'logs', audit: 'audit log' };
 
 /** The `app:*` and `settings:*` handlers. */
 export function appHandlers(deps: AppHandlerDeps): HandlerMap<AppChannel> {
@@ -53,15 +74,36 @@ export function appHandlers(deps: AppHandlerDeps): HandlerMap<AppChannel> {
       shell: deps.shell,
       keychain: await keychainStatus(),
       ...(deps.state.problem ? { stateProblem: deps.state.problem } : {}),
+      paths: deps.paths,
     }),
 
-    'settings:get': () => deps.state.get().settings,
+    'app:about': () => deps.about(),
+
+    'settings:get': () => withSettingsDefaults(deps.state.get().settings),
 
     'settings:set': async ({ settings }) => {
+      const previous = withSettingsDefaults(deps.state.get().settings);
+      // A caller that knows only some fields (the fleet view saves `fleet`) must not reset the others.
+      const given = Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as Settings;
       await deps.state.update((draft) => {
-        draft.settings = settings;
+        draft.settings = { ...draft.settings, ...given };
       });
-      return deps.state.get().settings;
+      const saved = withSettingsDefaults(deps.state.get().settings);
+      deps.onSettingsChanged?.(saved, previous);
+      return saved;
+    },
+
+    'app:open-path': async ({ which }) => {
+      const dir = deps.folders[which];
+      if (!deps.openFolder) {
+        throw new AppError('UNSUPPORTED', `This ${deps.shell === 'cli' ? 'command line' : 'preview'} cannot open a file manager; the ${FOLDER_NAMES[which]} folder is ${dir} — open it yourself.`);
+      }
+      try {
+        await deps.openFolder(dir);
+      } catch (err) {
+        throw new AppError('UNSUPPORTED', `The system could not open ${dir} (${err instanceof Error ? err.message : String(err)}). Open the folder yourself.`);
+      }
+      return null;
     },
 
     'app:open-external': async ({ url }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { KeychainStatus, Settings } from '../../../shared/contract/index.js';
+import type { FullSettings, KeychainStatus, Settings } from '../../../shared/contract/index.js';
 import { appHandlers, type AppHandlerDeps, type SettingsState } from '../../../main/ipc/handlers/app.js';
 import { createRouter } from '../../../main/ipc/router.js';
 
@@ -21,6 +21,9 @@ function fakeState(problem?: string): SettingsState & { writes: number } {
   };
 }
 
+const PATHS = { state: '/u/flotilla-state.json', logs: '/u/logs', audit: '/u/audit/audit.jsonl' };
+const FOLDERS = { state: '/u', logs: '/u/logs', audit: '/u/audit' };
+
 function setup(overrides: Partial<AppHandlerDeps> = {}) {
   const opened: string[] = [];
   let probes = 0;
@@ -35,6 +38,9 @@ function setup(overrides: Partial<AppHandlerDeps> = {}) {
       return { available: true, backend: 'memory' };
     },
     openExternal: async (url) => void opened.push(url),
+    paths: PATHS,
+    folders: FOLDERS,
+    about: () => ({ versions: { flotilla: '1.2.3', electron: null, node: '22.0.0', clientNode: '1.4.0' }, licenses: [{ name: 'zod', version: '4.0.0', license: 'MIT' }] }),
     ...overrides,
   };
   const router = createRouter({ validateOutputs: true });
@@ -47,7 +53,7 @@ describe('app:info', () => {
     const { router } = setup();
     expect(await router.call('app:info', {}, ctx)).toEqual({
       ok: true,
-      result: { version: '1.2.3', platform: 'linux', shell: 'preview', keychain: { available: true, backend: 'memory' } },
+      result: { version: '1.2.3', platform: 'linux', shell: 'preview', keychain: { available: true, backend: 'memory' }, paths: PATHS },
     });
   });
 
@@ -80,10 +86,77 @@ describe('app:info', () => {
 describe('settings', () => {
   it('saves what the user chose and returns it', async () => {
     const { router, state } = setup();
-    const chosen: Settings = { fleet: { sort: { column: 'latency', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'], stateFilter: 'unreachable' } };
+    const chosen: FullSettings = {
+      fleet: { sort: { column: 'latency', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'], stateFilter: 'unreachable' },
+      theme: 'dark',
+      probeIntervalSeconds: 60,
+      clipboardClearSeconds: 120,
+    };
     expect(await router.call('settings:set', { settings: chosen }, ctx)).toEqual({ ok: true, result: chosen });
     expect(await router.call('settings:get', {}, ctx)).toEqual({ ok: true, result: chosen });
     expect(state.writes).toBe(1);
+  });
+
+  it('answers with the defaults of the fields an older state file does not have', async () => {
+    const { router } = setup();
+    expect(await router.call('settings:get', {}, ctx)).toEqual({ ok: true, result: { ...defaults, theme: 'system', probeIntervalSeconds: 10, clipboardClearSeconds: 30 } });
+  });
+
+  it('keeps the saved fields a caller leaves out (the fleet view saves only its own)', async () => {
+    const { router } = setup();
+    await router.call('settings:set', { settings: { ...defaults, theme: 'dark', clipboardClearSeconds: 90 } }, ctx);
+    const fleetOnly: Settings = { fleet: { ...defaults.fleet, filter: 'x' } };
+    const r = await router.invoke('settings:set', { settings: fleetOnly }, ctx);
+    expect(r.ok && r.result).toMatchObject({ fleet: { filter: 'x' }, theme: 'dark', clipboardClearSeconds: 90, probeIntervalSeconds: 10 });
+  });
+
+  it('refuses numbers outside the settings screen\'s limits', async () => {
+    const { router, state } = setup();
+    for (const bad of [{ probeIntervalSeconds: 4 }, { probeIntervalSeconds: 301 }, { clipboardClearSeconds: 4 }, { clipboardClearSeconds: 601 }, { theme: 'blue' }]) {
+      const r = await router.call('settings:set', { settings: { ...defaults, ...bad } }, ctx);
+      expect(r.ok ? 'saved' : r.error.code).toBe('INVALID_ARGS');
+    }
+    expect(state.writes).toBe(0);
+  });
+
+  it('tells the service of a change, with the previous settings', async () => {
+    const changes: Array<[number, number]> = [];
+    const { router } = setup({ onSettingsChanged: (next, prev) => void changes.push([prev.probeIntervalSeconds, next.probeIntervalSeconds]) });
+    await router.call('settings:set', { settings: { ...defaults, probeIntervalSeconds: 45 } }, ctx);
+    expect(changes).toEqual([[10, 45]]);
+  });
+});
+
+describe('app:open-path', () => {
+  it('opens the folder of the state file, the logs or the audit log', async () => {
+    const dirs: string[] = [];
+    const { router } = setup({ openFolder: async (dir) => void dirs.push(dir) });
+    for (const which of ['state', 'logs', 'audit'] as const) expect(await router.call('app:open-path', { which }, ctx)).toEqual({ ok: true, result: null });
+    expect(dirs).toEqual(['/u', '/u/logs', '/u/audit']);
+  });
+
+  it('answers UNSUPPORTED in the preview, with the folder to open by hand', async () => {
+    const { router } = setup();
+    const r = await router.call('app:open-path', { which: 'logs' }, ctx);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe('UNSUPPORTED');
+      expect(r.error.message).toContain('/u/logs');
+    }
+  });
+
+  it('passes on why the system could not open the folder', async () => {
+    const { router } = setup({ openFolder: async () => Promise.reject(new Error('no file manager')) });
+    const r = await router.call('app:open-path', { which: 'audit' }, ctx);
+    expect(!r.ok && r.error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('no file manager') });
+  });
+});
+
+describe('app:about', () => {
+  it('answers the versions and licenses', async () => {
+    const { router } = setup();
+    const r = await router.invoke('app:about', {}, ctx);
+    expect(r.ok && r.result.versions).toEqual({ flotilla: '1.2.3', electron: null, node: '22.0.0', clientNode: '1.4.0' });
   });
 });
 

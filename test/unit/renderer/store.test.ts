@@ -4,13 +4,14 @@
  * and the import wizard's flow.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FleetSnapshot, LabStatus, Settings } from '../../../shared/contract/index.js';
+import { withSettingsDefaults, type FleetSnapshot, type LabStatus, type Settings } from '../../../shared/contract/index.js';
 import { createAppStore, resetStore, type AppStore } from '../../../renderer/store/store.js';
 import { SEARCH_SAVE_DELAY_MS } from '../../../renderer/store/fleet-prefs.slice.js';
 import { candidate, deferred, fakeMain, fleetRow, ok, summaryOf, type FakeMain } from './fixtures.js';
 
 const DEFAULT_SETTINGS: Settings = { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'all' } };
 const NO_LAB: LabStatus = { running: false, clusters: [] };
+const PATHS = { state: '/u/flotilla-state.json', logs: '/u/logs', audit: '/u/audit/audit.jsonl' };
 
 function snapshot(rows = [fleetRow('a'), fleetRow('b')], version = 1): FleetSnapshot {
   return { rows, summary: summaryOf(rows), version };
@@ -19,7 +20,7 @@ function snapshot(rows = [fleetRow('a'), fleetRow('b')], version = 1): FleetSnap
 /** A fake main that answers start-up calls with an empty or given fleet. */
 function mainWith(snap: FleetSnapshot = snapshot([], 0), settings: Settings = DEFAULT_SETTINGS): FakeMain {
   return fakeMain({
-    'app:info': () => ok({ version: '0.1.0', platform: 'linux', shell: 'preview', keychain: { available: true, backend: 'test' } }),
+    'app:info': () => ok({ version: '0.1.0', platform: 'linux', shell: 'preview', keychain: { available: true, backend: 'test' }, paths: PATHS }),
     'settings:get': () => ok(settings),
     'settings:set': (args) => ok(args.settings as Settings),
     'lab:status': () => ok(NO_LAB),
@@ -178,6 +179,84 @@ describe('fleet preferences', () => {
     expect(main.callsTo('settings:set')[0]).toEqual({
       settings: { fleet: { sort: { column: 'name', direction: 'asc' }, filter: '', roleFilter: [], stateFilter: 'unreachable' } },
     });
+  });
+});
+
+describe('the settings screen', () => {
+  /** A fake main that keeps the settings like the real one: a save merges what it is given. */
+  function mainKeepingSettings(): FakeMain & { saved: () => Settings } {
+    let saved: Settings = DEFAULT_SETTINGS;
+    const main = mainWith();
+    main.handlers['settings:get'] = () => ok(withSettingsDefaults(saved));
+    main.handlers['settings:set'] = (args) => {
+      saved = { ...saved, ...(args.settings as Settings) };
+      return ok(withSettingsDefaults(saved));
+    };
+    return Object.assign(main, { saved: () => saved });
+  }
+
+  it('starts with the saved theme, probe interval and clipboard delay, and the defaults for an older state file', async () => {
+    const main = mainWith();
+    const store = createAppStore(main.api);
+    await store.getState().boot();
+    expect(store.getState().appSettings).toEqual({ theme: 'system', probeIntervalSeconds: 10, clipboardClearSeconds: 30 });
+
+    const dark = mainWith(snapshot([], 0), { ...DEFAULT_SETTINGS, theme: 'dark', clipboardClearSeconds: 90 });
+    const again = createAppStore(dark.api);
+    await again.getState().boot();
+    expect(again.getState().appSettings).toEqual({ theme: 'dark', probeIntervalSeconds: 10, clipboardClearSeconds: 90 });
+  });
+
+  it('saves a change with the fleet view\'s current preferences, so neither undoes the other', async () => {
+    const main = mainKeepingSettings();
+    const store = createAppStore(main.api);
+    await store.getState().boot();
+    store.getState().sortBy('role');
+    await vi.waitFor(() => expect(main.callsTo('settings:set')).toHaveLength(1));
+    expect(await store.getState().setTheme('dark')).toBe(true);
+    expect(main.saved()).toMatchObject({ theme: 'dark', fleet: { sort: { column: 'role', direction: 'asc' } } });
+    // The fleet view saves again after the theme changed: the theme must stay dark.
+    store.getState().toggleRole('primary');
+    await vi.waitFor(() => expect(main.callsTo('settings:set')).toHaveLength(3));
+    expect(main.saved()).toMatchObject({ theme: 'dark', fleet: { roleFilter: ['primary'] } });
+  });
+
+  it('shows the latest save when two answer out of order', async () => {
+    const main = mainWith();
+    const first = deferred<ReturnType<typeof ok<Settings>>>();
+    let calls = 0;
+    main.handlers['settings:set'] = (args) => (++calls === 1 ? first.promise : ok(withSettingsDefaults(args.settings as Settings)));
+    const store = createAppStore(main.api);
+    await store.getState().boot();
+    const themeSaved = store.getState().setTheme('dark');
+    await store.getState().saveSettings({ clipboardClearSeconds: 75 });
+    first.resolve(ok(withSettingsDefaults({ ...DEFAULT_SETTINGS, theme: 'dark' })));
+    await themeSaved;
+    expect(store.getState().appSettings).toEqual({ theme: 'dark', probeIntervalSeconds: 10, clipboardClearSeconds: 75 });
+  });
+
+  it('keeps the old value and shows the error when main refuses a save', async () => {
+    const main = mainWith();
+    main.handlers['settings:set'] = () => ({ ok: false, error: { code: 'INVALID_ARGS', message: 'too small' } });
+    const store = createAppStore(main.api);
+    await store.getState().boot();
+    expect(await store.getState().saveSettings({ clipboardClearSeconds: 1 })).toBe(false);
+    expect(store.getState().appSettings.clipboardClearSeconds).toBe(30);
+    expect(store.getState().settingsError?.message).toBe('too small');
+  });
+
+  it('opens on the settings screen with the About data, and shows why a folder could not be opened', async () => {
+    const main = mainWith();
+    main.handlers['app:about'] = () => ok({ versions: { flotilla: '0.1.0', electron: null, node: '22.0.0', clientNode: '1.4.0' }, licenses: [] });
+    main.handlers['app:open-path'] = () => ({ ok: false, error: { code: 'UNSUPPORTED', message: 'open /u/logs yourself' } });
+    const store = createAppStore(main.api);
+    await store.getState().boot();
+    store.getState().openSettings();
+    expect(store.getState().screen).toBe('settings');
+    await vi.waitFor(() => expect(store.getState().about?.versions.clientNode).toBe('1.4.0'));
+    await store.getState().openPath('logs');
+    expect(main.callsTo('app:open-path')).toEqual([{ which: 'logs' }]);
+    expect(store.getState().openPathError?.message).toBe('open /u/logs yourself');
   });
 });
 

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withSettingsDefaults } from '../../../shared/contract/app.js';
 import { AppStateStore, STATE_FILE } from '../../../main/state/app-state.js';
 import type { ClusterRecord } from '../../../main/state/schema.js';
 
@@ -53,6 +54,34 @@ describe('AppStateStore', () => {
     const store = await AppStateStore.open(userData);
     expect(store.problem).toBeUndefined();
     expect(store.get().settings.fleet).toEqual({ ...older.settings.fleet, stateFilter: 'all' });
+  });
+
+  it('reads a file written before the settings screen, keeping its clusters and fleet settings, the new ones at their defaults', async () => {
+    const userData = join(dir, 'before-settings');
+    await mkdir(userData, { recursive: true });
+    const fleet = { sort: { column: 'role', direction: 'desc' }, filter: 'env=prod', roleFilter: ['primary'], stateFilter: 'unreachable' };
+    await writeFile(join(userData, STATE_FILE), JSON.stringify({ version: 1, clusters: [record('prod')], settings: { fleet } }));
+    const store = await AppStateStore.open(userData);
+    expect(store.problem).toBeUndefined();
+    expect(store.get().clusters.map((c) => c.name)).toEqual(['prod']);
+    expect(withSettingsDefaults(store.get().settings)).toEqual({ fleet, theme: 'system', probeIntervalSeconds: 10, clipboardClearSeconds: 30 });
+  });
+
+  it('keeps the theme, probe interval and clipboard delay across a restart, in a version 1 file', async () => {
+    const store = await AppStateStore.open(dir);
+    await store.update((s) => {
+      s.settings = { ...s.settings, theme: 'dark', probeIntervalSeconds: 120, clipboardClearSeconds: 300 };
+    });
+    const again = await AppStateStore.open(dir);
+    expect(again.problem).toBeUndefined();
+    expect(again.get().settings).toMatchObject({ theme: 'dark', probeIntervalSeconds: 120, clipboardClearSeconds: 300 });
+    expect(JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')).version).toBe(1);
+  });
+
+  it('refuses to save a setting out of its limits, writing nothing', async () => {
+    const store = await AppStateStore.open(dir);
+    await expect(store.update((s) => void (s.settings.probeIntervalSeconds = 1))).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it('keeps clusters, settings and the window placement across a restart', async () => {
