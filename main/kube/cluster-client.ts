@@ -15,12 +15,19 @@
  * transport. Exec plugins are run by exec-credential.ts (see why there).
  * Code that prefers client-node's typed APIs gets them over this same
  * transport from `api(CoreV1Api)`.
+ *
+ * Transport: HTTPS/1.1 over a keep-alive agent (every watch its own TLS
+ * connection), or with `http2` one HTTP/2 session per cluster carrying every
+ * request and watch as a stream (h2-session.ts: ALPN with HTTP/1.1 fallback,
+ * a new session after GOAWAY, pings for liveness). Both give the same
+ * answers and the same AppErrors; only the connection count differs.
  */
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Agent as HttpAgent } from 'node:http';
 import { isIP } from 'node:net';
-import { connect as tlsConnect, createSecureContext, type TLSSocket } from 'node:tls';
+import type { ClientHttp2Stream, IncomingHttpHeaders as H2IncomingHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import {
   KubeConfig,
   ResponseContext,
@@ -35,6 +42,7 @@ import { AppError, type AuthKind } from '../../shared/contract/index.js';
 import { httpError, networkError, type AuthDescription, type ErrorContext, type TlsDetail } from './errors.js';
 import type { SearchPath } from './exec-path.js';
 import { ExecCredentialSource, type ExecConfig } from './exec-credential.js';
+import { H2Pool, NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM, type H2DialError, type OpenedStream } from './h2-session.js';
 import { Limiter } from './limiter.js';
 import { DEFAULT_RETRY, retryDelayMs, sleep, type RetryPolicy } from './retry.js';
 
@@ -107,6 +115,16 @@ export interface ClusterClientOptions {
   execTimeoutMs?: number;
   /** Largest answer accepted (bytes). */
   maxResponseBytes?: number;
+  /**
+   * Requests and watches as streams of one HTTP/2 session (ALPN h2, falling
+   * back to HTTP/1.1 when the server picks it; proxied and http:// clusters
+   * always use HTTP/1.1). Off by default; FLOTILLA_KUBE_HTTP2=1 turns it on
+   * where the option is not given.
+   */
+  http2?: boolean;
+  /** HTTP/2 liveness: ping interval while streams are open, and how long an answer may take (ms). */
+  h2PingIntervalMs?: number;
+  h2PingTimeoutMs?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -181,7 +199,10 @@ export class ClusterClient {
   private readonly proxied: boolean;
   private agent: HttpAgent | undefined;
   private agentTls: TlsMaterial | undefined;
-  private readonly inFlight = new Set<ClientRequest>();
+  private secureContext: SecureContext | undefined;
+  private readonly inFlight = new Set<ClientRequest | ClientHttp2Stream>();
+  /** The HTTP/2 sessions, when this client uses HTTP/2. */
+  readonly h2: H2Pool | undefined;
   private closed = false;
 
   constructor(kubeConfig: KubeConfig, opts: ClusterClientOptions) {
@@ -201,6 +222,8 @@ export class ClusterClient {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+    const http2 = opts.http2 ?? process.env.FLOTILLA_KUBE_HTTP2 === '1';
+    if (http2 && this.isHttps && !this.proxied) this.h2 = new H2Pool({ pingIntervalMs: opts.h2PingIntervalMs, pingTimeoutMs: opts.h2PingTimeoutMs, dialTimeoutMs: this.timeoutMs });
     const kind = authKindOf(user);
     const exec = user?.exec as ExecConfig | undefined;
     this.auth = { kind, ...(exec?.command ? { execCommand: exec.command } : {}) };
@@ -343,6 +366,7 @@ export class ClusterClient {
     this.closed = true;
     for (const r of this.inFlight) r.destroy();
     this.inFlight.clear();
+    this.h2?.close();
     this.agent?.destroy();
     this.agent = undefined;
   }
@@ -400,6 +424,7 @@ export class ClusterClient {
     }
     if (!this.agent || !this.agentTls || !sameTls(this.agentTls, tls)) {
       this.agent?.destroy();
+      this.h2?.reset();
       // One TLS context per cluster: without it every connection parses the CA and key again.
       const secureContext = this.isHttps && !this.proxied ? createSecureContext({ ...(tls.ca ? { ca: tls.ca } : {}), ...(tls.cert ? { cert: tls.cert } : {}), ...(tls.key ? { key: tls.key } : {}) }) : undefined;
       // A proxied cluster keeps client-node's proxy agent (built for these very options); others get a keep-alive pool.
@@ -419,6 +444,7 @@ export class ClusterClient {
               })
             : (opts.agent as HttpAgent);
       this.agentTls = tls;
+      this.secureContext = secureContext;
     }
     return { agent: this.agent, headers };
   }
@@ -426,6 +452,10 @@ export class ClusterClient {
   /** One attempt, inside a limiter slot. */
   private async once(req: KubeRequest, allowStaleRetry = true): Promise<RawResponse> {
     const { agent, headers } = await this.connection();
+    if (this.h2 && this.h2.protocol !== 'h1') {
+      const res = await this.onceH2(req, headers, allowStaleRetry);
+      if (res !== 'h1') return res;
+    }
     const method = req.method ?? 'GET';
     const path = withQuery(req.path, req.query);
     const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
@@ -499,6 +529,10 @@ export class ClusterClient {
   /** A streaming GET for watches. */
   private async stream<T>(req: KubeRequest, onEvent: (e: WatchEvent<T>) => void, opened: () => void, idleTimeoutMs = 0, onOpen?: () => void): Promise<void> {
     const { agent, headers } = await this.connection();
+    if (this.h2 && this.h2.protocol !== 'h1') {
+      const res = await this.streamH2(req, headers, onEvent, opened, idleTimeoutMs, onOpen);
+      if (res !== 'h1') return;
+    }
     const connectTimeoutMs = req.timeoutMs ?? this.timeoutMs;
     const path = withQuery(req.path, req.query);
     return new Promise<void>((resolve, reject) => {
@@ -602,6 +636,268 @@ export class ClusterClient {
       r.end();
     });
   }
+
+  /** Where the HTTP/2 session goes, with the TLS material connection() chose. */
+  private h2Target() {
+    return {
+      server: this.server,
+      secureContext: this.secureContext,
+      servername: this.agentTls?.servername,
+      rejectUnauthorized: this.agentTls?.rejectUnauthorized,
+    };
+  }
+
+  /** The request headers of an HTTP/2 stream: the server's path prefix, no connection-specific headers. */
+  private h2Headers(method: string, path: string, headers: Record<string, string>): OutgoingHttpHeaders {
+    const out: OutgoingHttpHeaders = { ':method': method, ':path': `${serverPathPrefix(this.server)}${path}` };
+    for (const [k, v] of Object.entries(headers)) if (!H2_FORBIDDEN.has(k)) out[k] = v;
+    return out;
+  }
+
+  /** An HTTP/2 failure as the AppError its HTTP/1.1 counterpart gives. */
+  private async h2Error(err: unknown, req: KubeRequest, extra: Partial<ErrorContext>, socket: TLSSocket | undefined): Promise<AppError> {
+    let e = err as NodeJS.ErrnoException;
+    const code = e?.code ?? '';
+    if (DATE_ERRORS.has(code)) return networkError(e, this.errorContext(req, extra), await inspectCertificate(this.server, this.agentTls?.servername));
+    // A reset stream, a GOAWAY, a session that died under the stream: the connection was cut.
+    if (code.startsWith('ERR_HTTP2_')) e = Object.assign(new Error(`the HTTP/2 stream was cut (${code}: ${e.message})`), { code: 'ECONNRESET' });
+    return networkError(e, this.errorContext(req, extra), peerDetail(socket));
+  }
+
+  /** `once` over HTTP/2; 'h1' when the server turned out to speak only HTTP/1.1. */
+  private onceH2(req: KubeRequest, headers: Record<string, string>, allowRetry: boolean): Promise<RawResponse | 'h1'> {
+    const method = req.method ?? 'GET';
+    const path = withQuery(req.path, req.query);
+    const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const all = this.h2Headers(method, path, { accept: req.accept ?? 'application/json', ...headers });
+    if (payload !== undefined) {
+      all['content-type'] = req.contentType ?? 'application/json';
+      all['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const started = performance.now();
+    return new Promise<RawResponse | 'h1'>((resolve, reject) => {
+      let timedOut = false;
+      let settled = false;
+      let gotResponse = false;
+      let o: OpenedStream | undefined;
+      const controller = new AbortController();
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      const onCallerAbort = () => controller.abort();
+      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onCallerAbort);
+        if (o) this.inFlight.delete(o.stream);
+        fn();
+      };
+      const onError = (err: unknown, socket?: TLSSocket) => {
+        if (settled) return;
+        if (req.signal?.aborted) return finish(() => reject(req.signal!.reason));
+        if (timedOut) return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs }))));
+        // A stream the server refused (never processed), or a reused session found dead before any answer: one fresh try.
+        if (allowRetry && o && !gotResponse && (o.stream.rstCode === NGHTTP2_REFUSED_STREAM || (o.reused && IDEMPOTENT.has(method)))) {
+          return finish(() => this.onceH2(req, headers, false).then(resolve, reject));
+        }
+        finish(() => void this.h2Error(err, req, { timeoutMs }, socket ?? o?.socket).then(reject));
+      };
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          if (o && !o.stream.destroyed) o.stream.close(NGHTTP2_CANCEL);
+          onError(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        },
+        { once: true },
+      );
+      this.h2!.open(this.h2Target(), all, controller.signal).then(
+        (opened) => {
+          if (opened === 'h1') return finish(() => resolve('h1'));
+          o = opened;
+          const s = opened.stream;
+          if (settled) {
+            s.close(NGHTTP2_CANCEL);
+            return;
+          }
+          this.inFlight.add(s);
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let status = 0;
+          let resHeaders: IncomingHttpHeaders = {};
+          s.on('response', (h: H2IncomingHeaders) => {
+            gotResponse = true;
+            status = Number(h[':status'] ?? 0);
+            resHeaders = withoutPseudo(h);
+          });
+          s.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > this.maxBytes) {
+              s.close(NGHTTP2_CANCEL);
+              finish(() => reject(new AppError('SERVER', `${this.name} answered ${req.path} with more than ${Math.round(this.maxBytes / 1048576)} MB.`, this.name)));
+              return;
+            }
+            chunks.push(c);
+          });
+          // 'end' comes also for a stream its session took down (rstCode CANCEL): only a NO_ERROR close is a whole answer.
+          s.on('error', (err) => onError(err));
+          s.on('close', () => {
+            if (gotResponse && s.rstCode === NGHTTP2_NO_ERROR && s.readableEnded) {
+              return finish(() => resolve({ status, headers: resHeaders, body: Buffer.concat(chunks), latencyMs: performance.now() - started, retries: 0 }));
+            }
+            onError(Object.assign(new Error('the HTTP/2 stream was closed before the answer ended'), { code: 'ECONNRESET' }));
+          });
+          s.resume();
+          s.end(payload);
+        },
+        (err: H2DialError) => onError(err, err?.tlsSocket),
+      );
+    });
+  }
+
+  /** `stream` over HTTP/2; 'h1' (nothing done, the slot still held) when the server speaks only HTTP/1.1. */
+  private streamH2<T>(req: KubeRequest, headers: Record<string, string>, onEvent: (e: WatchEvent<T>) => void, opened: () => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void | 'h1'> {
+    const connectTimeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const path = withQuery(req.path, req.query);
+    const all = this.h2Headers('GET', path, { accept: 'application/json', ...headers });
+    return new Promise<void | 'h1'>((resolve, reject) => {
+      let settled = false;
+      let why: 'connect-timeout' | 'idle' | 'caller' | undefined;
+      let o: OpenedStream | undefined;
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined = setTimeout(() => {
+        why = 'connect-timeout';
+        controller.abort();
+      }, connectTimeoutMs);
+      const armIdle = () => {
+        if (timer) clearTimeout(timer);
+        timer = idleTimeoutMs > 0 ? setTimeout(() => ((why = 'idle'), controller.abort()), idleTimeoutMs) : undefined;
+      };
+      const onCallerAbort = () => {
+        why = 'caller';
+        controller.abort();
+      };
+      if (req.signal?.aborted) {
+        clearTimeout(timer);
+        resolve();
+        return;
+      }
+      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const cleanup = () => {
+        settled = true;
+        if (timer) clearTimeout(timer);
+        req.signal?.removeEventListener('abort', onCallerAbort);
+        if (o) this.inFlight.delete(o.stream);
+      };
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        cleanup();
+        opened();
+        fn();
+      };
+      const fail = (err: unknown, socket?: TLSSocket) => {
+        if (settled) return;
+        if (why === 'caller') return finish(resolve);
+        if (why === 'connect-timeout') return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: connectTimeoutMs }))));
+        if (why === 'idle') return finish(() => reject(networkError(Object.assign(new Error('idle'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: idleTimeoutMs }))));
+        finish(() => void this.h2Error(err, req, {}, socket ?? o?.socket).then(reject));
+      };
+      controller.signal.addEventListener(
+        'abort',
+        () => {
+          if (o && !o.stream.destroyed) o.stream.close(NGHTTP2_CANCEL);
+          fail(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+        },
+        { once: true },
+      );
+      this.h2!.open(this.h2Target(), all, controller.signal).then(
+        (x) => {
+          if (x === 'h1') {
+            if (settled) return;
+            cleanup();
+            return resolve('h1');
+          }
+          o = x;
+          const s = x.stream;
+          if (settled) {
+            s.close(NGHTTP2_CANCEL);
+            return;
+          }
+          this.inFlight.add(s);
+          let status = 0;
+          const errorBody: Buffer[] = [];
+          s.on('response', (h: H2IncomingHeaders) => {
+            opened();
+            status = Number(h[':status'] ?? 0);
+            if (status !== 200) {
+              s.on('data', (c: Buffer) => errorBody.push(c));
+              return;
+            }
+            armIdle();
+            onOpen?.();
+            let buffered = '';
+            s.setEncoding('utf8');
+            s.on('data', (chunk: string) => {
+              armIdle();
+              buffered += chunk;
+              let nl: number;
+              while ((nl = buffered.indexOf('\n')) >= 0) {
+                const line = buffered.slice(0, nl).trim();
+                buffered = buffered.slice(nl + 1);
+                if (!line) continue;
+                let event: WatchEvent<T>;
+                try {
+                  event = JSON.parse(line) as WatchEvent<T>;
+                } catch {
+                  s.close(NGHTTP2_CANCEL);
+                  finish(() => reject(new AppError('SERVER', `${this.name} sent a watch event that is not JSON on ${req.path}.`, this.name)));
+                  return;
+                }
+                try {
+                  onEvent(event);
+                } catch (err) {
+                  s.close(NGHTTP2_CANCEL);
+                  finish(() => reject(err));
+                  return;
+                }
+                if (settled) return;
+              }
+            });
+          });
+          s.on('error', (err) => fail(err));
+          // The server ended the watch (END_STREAM, NO_ERROR), or the stream was cut ('end' comes for both).
+          s.on('close', () => {
+            if (s.rstCode !== NGHTTP2_NO_ERROR || !s.readableEnded) return fail(Object.assign(new Error('the watch connection was cut'), { code: 'ECONNRESET' }));
+            if (status === 200) finish(resolve);
+            else finish(() => reject(httpError(status, Buffer.concat(errorBody), this.errorContext(req))));
+          });
+          s.end();
+        },
+        (err: H2DialError) => fail(err, err?.tlsSocket),
+      );
+    });
+  }
+}
+
+/** Headers HTTP/2 forbids (RFC 9113 8.2.2), and the ones it replaces with pseudo-headers. */
+const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+
+/** The path part of a server URL (https://host/k8s/clusters/x → /k8s/clusters/x). */
+function serverPathPrefix(server: string): string {
+  try {
+    return new URL(server).pathname.replace(/\/+$/, '');
+  } catch {
+    return '';
+  }
+}
+
+function withoutPseudo(h: H2IncomingHeaders): IncomingHttpHeaders {
+  const out: IncomingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) if (!k.startsWith(':')) out[k] = v as string | string[] | undefined;
+  return out;
 }
 
 /** What the peer's certificate says, when the socket still has it. */

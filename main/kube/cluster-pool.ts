@@ -35,6 +35,8 @@ export interface PoolOptions {
   credentialConcurrency?: number;
   /** Default timeout of a request. */
   requestTimeoutMs?: number;
+  /** One HTTP/2 session per cluster instead of HTTP/1.1 connections (see ClusterClientOptions.http2). */
+  http2?: boolean;
 }
 
 interface Entry {
@@ -51,6 +53,7 @@ export class ClusterPool {
   private readonly entries = new Map<string, Entry>();
   private readonly unsubscribe: () => void;
   private readonly timeoutMs: number | undefined;
+  private readonly http2: boolean | undefined;
   private closed = false;
 
   constructor(
@@ -61,6 +64,7 @@ export class ClusterPool {
     this.probeLimiter = new Limiter({ global: opts.probeConcurrency ?? 32, perKey: 1 });
     this.credentials = new Limiter({ global: opts.credentialConcurrency ?? 8, perKey: 1 });
     this.timeoutMs = opts.requestTimeoutMs;
+    this.http2 = opts.http2;
     this.unsubscribe = source.onChange(() => this.prune());
   }
 
@@ -78,7 +82,7 @@ export class ClusterPool {
     if (existing) this.closeEntry(existing);
     const client = this.credentials
       .run('keychain', () => this.source.kubeConfig(id))
-      .then((kc) => new ClusterClient(kc, { name: cluster.name, key: id, limiter: this.limiter, probeLimiter: this.probeLimiter, timeoutMs: this.timeoutMs }));
+      .then((kc) => new ClusterClient(kc, { name: cluster.name, key: id, limiter: this.limiter, probeLimiter: this.probeLimiter, timeoutMs: this.timeoutMs, ...(this.http2 !== undefined ? { http2: this.http2 } : {}) }));
     const entry: Entry = { version: cluster.updatedAt, client };
     this.entries.set(id, entry);
     client.catch(() => {
