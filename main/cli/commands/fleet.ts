@@ -1,21 +1,28 @@
 /**
- * `flotilla fleet`: the fleet view's rows (FleetService, `fleet:snapshot`)
- * printed once. The rows fill as each cluster answers, so the command waits
- * for that: by default until every cluster has answered its first probe
- * (reachable or not), with --wait until every reachable row is complete
- * (role known, K10 version and counts present) or the time runs out — then
- * it prints what there is, says so on stderr, and still exits 0: the rows
- * are correct, only incomplete.
+ * `flotilla fleet`: the fleet view's rows printed once. It reads the fleet
+ * once (fleet/fleet-once.ts: a probe and the lists a row needs, clusters in
+ * parallel through the cluster pool) and opens no watch: FleetService, which
+ * keeps rows current with watches, is for the app. The rows are built by the
+ * same rules, so both show the same thing.
+ *
+ * A direct service call, not a channel: the router would add only argument
+ * validation the command has already done, and the renderer has no use for
+ * a one-shot read (it follows `fleet:changed`); a channel would put a
+ * CLI-only entry in the shared contract.
+ *
+ * Without --wait it gives the read 10 s; with --wait SECONDS, that long. When
+ * the time runs out first, or when some reachable row is not complete (role,
+ * K10 version and counts known: a list failed, say), it prints what there
+ * is, says so on stderr, and still exits 0: the rows are correct, only
+ * incomplete.
  */
-import type { FleetRow, FleetSnapshot } from '../../../shared/contract/index.js';
+import type { FleetRow } from '../../../shared/contract/index.js';
 import { flag, seconds } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_OK } from '../errors.js';
 import { json, table } from '../output.js';
-import type { Session } from '../session.js';
 
-const POLL_MS = 200;
-/** Without --wait: a cluster's first probe gives up after 5 s (fleet-service.ts), so rows settle well within this. */
+/** Without --wait: a cluster's probe gives up after 5 s, so rows settle well within this. */
 const FIRST_ANSWER_MS = 10_000;
 
 /** A reachable row whose role, K10 version and counts are all known. */
@@ -25,16 +32,6 @@ export function rowComplete(row: FleetRow): boolean {
 
 function settled(rows: FleetRow[], complete: boolean): boolean {
   return rows.every((r) => r.reachability.state === 'unreachable' || (r.reachability.state === 'reachable' && (!complete || rowComplete(r))));
-}
-
-async function poll(session: Session, until: (s: FleetSnapshot) => boolean, ms: number): Promise<{ snapshot: FleetSnapshot; done: boolean }> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const snapshot = await session.call('fleet:snapshot', {});
-    if (until(snapshot)) return { snapshot, done: true };
-    if (Date.now() >= deadline) return { snapshot, done: false };
-    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
-  }
 }
 
 const dash = (v: string | number | undefined) => (v === undefined ? '-' : String(v));
@@ -66,13 +63,13 @@ export const fleetCommand: Command = {
   name: 'fleet',
   summary: 'one row per cluster: role, join state, reachability, versions, counts',
   synopsis: ['fleet [--json] [--wait SECONDS]'],
-  help: `Prints the fleet as the app shows it, then exits.
+  help: `Prints the fleet as the app shows it, then exits. It reads every cluster
+once (no watches): its version, and the lists a row needs.
 
-Without --wait it prints once every cluster has answered its first probe
-(a few seconds at most); ROLE and counts may still show "unknown" or "-".
-With --wait it waits until every reachable row is complete (role known,
-K10 version and counts present) or SECONDS pass (0-600). If the time runs
-out it prints the rows it has, notes it on stderr, and exits 0.
+Without --wait it gives that 10 seconds; with --wait, SECONDS (0-600).
+If the time runs out, or a reachable row is not complete (role known,
+K10 version and counts present), it prints the rows it has, notes it on
+stderr, and exits 0.
 
 Options:
   --json            the rows as a JSON array (FleetRow objects)
@@ -81,11 +78,12 @@ Options:
   async run({ values, session, io }) {
     const waitFor = values.wait === undefined ? undefined : seconds(values, 'wait', 0);
     const complete = waitFor !== undefined;
-    const { snapshot, done } = await poll(session, (s) => settled(s.rows, complete), complete ? waitFor * 1000 : FIRST_ANSWER_MS);
-    const rows = snapshot.rows;
-    if (!done) {
+    // Loaded here, not at the top: other commands, help and usage errors never load the Kubernetes client (see session.ts).
+    const { readFleetOnce } = await import('../../fleet/fleet-once.js');
+    const { rows, timedOut } = await session.direct((services) => readFleetOnce({ registry: services.registry, pool: services.pool }, { deadlineMs: complete ? waitFor * 1000 : FIRST_ANSWER_MS }));
+    if (!settled(rows, complete)) {
       const pending = rows.filter((r) => !settled([r], complete)).map((r) => r.name);
-      io.err(`flotilla fleet: ${complete ? `after ${waitFor} s` : 'after waiting'}, ${pending.length} of ${rows.length} rows are not complete yet (${pending.slice(0, 10).join(', ')}${pending.length > 10 ? ', …' : ''}); they are shown as far as they are known`);
+      io.err(`flotilla fleet: ${timedOut ? `after ${complete ? waitFor : FIRST_ANSWER_MS / 1000} s` : 'read once'}, ${pending.length} of ${rows.length} rows are not complete${timedOut ? ' yet' : ''} (${pending.slice(0, 10).join(', ')}${pending.length > 10 ? ', …' : ''}); they are shown as far as they are known`);
     }
     if (flag(values, 'json')) {
       io.out(json(rows));
