@@ -56,11 +56,19 @@ export function createKubeconfigFileClusters(path: string): ClusterRegistryServi
     async kubeConfig(id) {
       const c = byId.get(id);
       if (!c) throw new AppError('NOT_FOUND', `${path} has no context for cluster id ${id}.`);
+      // Built from the file parsed once, with only this context's cluster and user: parsing the
+      // whole file again per cluster made reading a fleet quadratic in its size.
+      const context = base.getContextObject(c.contextName);
+      const cluster = context ? base.getCluster(context.cluster) : null;
+      if (!context || !cluster) throw new AppError('KUBECONFIG_INVALID', `Context "${c.contextName}" in ${path} names a cluster the file does not define.`, c.name);
+      const user = base.getUser(context.user);
       const kc = new KubeConfig();
-      kc.loadFromString(text);
-      kc.makePathsAbsolute(path.replace(/[\\/][^\\/]*$/, '') || '.');
-      kc.setCurrentContext(c.contextName);
-      if (!kc.getCurrentCluster()) throw new AppError('KUBECONFIG_INVALID', `Context "${c.contextName}" in ${path} names a cluster the file does not define.`, c.name);
+      kc.loadFromOptions({
+        clusters: [{ ...cluster }],
+        users: user ? [{ ...user }] : [],
+        contexts: [{ ...context }],
+        currentContext: context.name,
+      });
       return kc;
     },
     async remove() {
