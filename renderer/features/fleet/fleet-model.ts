@@ -80,21 +80,34 @@ export function sortFromPrefs(saved: { column: string; direction: SortDirection 
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
-/** Numeric comparison of dotted versions: "v1.9.2" < "v1.32.0"; suffixes compare as text. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.replace(/^v/i, '').split(/[.+-]/);
-  const pb = b.replace(/^v/i, '').split(/[.+-]/);
+/** A version split for comparison: numbers where the part is one, text otherwise. */
+type VersionParts = readonly (number | string)[];
+
+function versionParts(v: string): VersionParts {
+  return v
+    .replace(/^v/i, '')
+    .split(/[.+-]/)
+    .map((p) => {
+      const n = Number(p);
+      return Number.isFinite(n) ? n : p;
+    });
+}
+
+function compareVersionParts(pa: VersionParts, pb: VersionParts): number {
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const x = pa[i];
     const y = pb[i];
     if (x === undefined) return -1;
     if (y === undefined) return 1;
-    const nx = Number(x);
-    const ny = Number(y);
-    const d = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : collator.compare(x, y);
+    const d = typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
     if (d !== 0) return Math.sign(d);
   }
   return 0;
+}
+
+/** Numeric comparison of dotted versions: "v1.9.2" < "v1.32.0"; suffixes compare as text. */
+export function compareVersions(a: string, b: string): number {
+  return compareVersionParts(versionParts(a), versionParts(b));
 }
 
 const ROLE_RANK: Record<ClusterRole, number> = { primary: 0, secondary: 1, standalone: 2, unknown: 3 };
@@ -109,13 +122,34 @@ export function formatLabels(labels: Record<string, string>): string {
     .join(', ');
 }
 
-type SortKey = string | number | undefined;
-type Comparator = (a: FleetRow, b: FleetRow) => number;
+/**
+ * What a row is searched and sorted by, worked out once per row object. Rows
+ * are replaced, never changed, when main reports news, so a row's keys stay
+ * valid for as long as the row is in the store, and a keystroke or a click
+ * on a header costs a comparison per row, not a formatting per comparison.
+ */
+interface RowKeys {
+  labels: string;
+  nameLower: string;
+  labelsLower: string;
+}
+const rowKeys = new WeakMap<FleetRow, RowKeys>();
 
-/** Compares two optional keys; undefined is "missing" and handled by the caller. */
-function compareKeys(x: SortKey, y: SortKey, version = false): number {
+function keysOf(row: FleetRow): RowKeys {
+  let keys = rowKeys.get(row);
+  if (!keys) {
+    const labels = formatLabels(row.labels);
+    keys = { labels, nameLower: row.name.toLowerCase(), labelsLower: labels.toLowerCase() };
+    rowKeys.set(row, keys);
+  }
+  return keys;
+}
+
+type SortKey = string | number | undefined;
+
+/** Compares two present keys of one column. */
+function compareKeys(x: SortKey, y: SortKey): number {
   if (typeof x === 'number' && typeof y === 'number') return x - y;
-  if (version) return compareVersions(String(x), String(y));
   return collator.compare(String(x), String(y));
 }
 
@@ -135,30 +169,11 @@ const SORT_KEYS: Record<FleetColumnId, { key: (r: FleetRow) => SortKey | SortKey
   policies: { key: (r) => r.counts.policies },
   // Failed actions first: a column sorted descending should surface trouble.
   actions: { key: (r) => (r.counts.actions === undefined ? undefined : [r.counts.failedActions24h ?? 0, r.counts.actions]) },
-  labels: { key: (r) => (Object.keys(r.labels).length ? formatLabels(r.labels) : undefined) },
+  labels: { key: (r) => (Object.keys(r.labels).length ? keysOf(r).labels : undefined) },
   lastError: { key: (r) => r.lastError?.message },
 };
 
-function comparatorFor(sort: FleetSort): Comparator {
-  const { key, version } = SORT_KEYS[sort.column];
-  const flip = sort.direction === 'asc' ? 1 : -1;
-  return (a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    const missingA = ka === undefined;
-    const missingB = kb === undefined;
-    if (missingA || missingB) {
-      // Missing after present, whatever the direction; then by name.
-      if (missingA !== missingB) return missingA ? 1 : -1;
-    } else {
-      const d = Array.isArray(ka) && Array.isArray(kb) ? compareTuples(ka, kb) : compareKeys(ka as SortKey, kb as SortKey, version);
-      if (d !== 0) return d * flip;
-    }
-    return collator.compare(a.name, b.name) || a.id.localeCompare(b.id);
-  };
-}
-
-function compareTuples(a: SortKey[], b: SortKey[]): number {
+function compareTuples(a: readonly SortKey[], b: readonly SortKey[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     const d = compareKeys(a[i], b[i]);
     if (d !== 0) return d;
@@ -166,9 +181,38 @@ function compareTuples(a: SortKey[], b: SortKey[]): number {
   return a.length - b.length;
 }
 
+/** A row with its key for the column, taken once before sorting. */
+interface Keyed {
+  row: FleetRow;
+  key: SortKey | SortKey[] | VersionParts;
+}
+
 /** A new array sorted by the column; ties (and missing values) by name. */
 export function sortRows(rows: readonly FleetRow[], sort: FleetSort): FleetRow[] {
-  return [...rows].sort(comparatorFor(sort));
+  const { key, version } = SORT_KEYS[sort.column];
+  const flip = sort.direction === 'asc' ? 1 : -1;
+  const keyed: Keyed[] = rows.map((row) => {
+    const k = key(row);
+    return { row, key: version && typeof k === 'string' ? versionParts(k) : k };
+  });
+  const compare = (ka: Keyed['key'], kb: Keyed['key']): number => {
+    if (version) return compareVersionParts(ka as VersionParts, kb as VersionParts);
+    if (Array.isArray(ka) && Array.isArray(kb)) return compareTuples(ka as SortKey[], kb as SortKey[]);
+    return compareKeys(ka as SortKey, kb as SortKey);
+  };
+  keyed.sort((a, b) => {
+    const missingA = a.key === undefined;
+    const missingB = b.key === undefined;
+    if (missingA || missingB) {
+      // Missing after present, whatever the direction; then by name.
+      if (missingA !== missingB) return missingA ? 1 : -1;
+    } else {
+      const d = compare(a.key, b.key);
+      if (d !== 0) return d * flip;
+    }
+    return collator.compare(a.row.name, b.row.name) || a.row.id.localeCompare(b.row.id);
+  });
+  return keyed.map((k) => k.row);
 }
 
 /** Clicking a header: the same column flips direction; another column starts ascending. */
@@ -212,8 +256,10 @@ function matchesSearch(row: FleetRow, search: ParsedSearch): boolean {
       return false;
     case 'selector':
       return matchesLabels(search.selector, row.labels);
-    case 'text':
-      return row.name.toLowerCase().includes(search.needle) || formatLabels(row.labels).toLowerCase().includes(search.needle);
+    case 'text': {
+      const keys = keysOf(row);
+      return keys.nameLower.includes(search.needle) || keys.labelsLower.includes(search.needle);
+    }
   }
 }
 
@@ -254,8 +300,11 @@ export function filterRows(rows: readonly FleetRow[], filter: FleetFilter): Filt
   return search.kind === 'invalid' ? { rows: picked, searchProblem: search.message } : { rows: picked };
 }
 
-/** Filter, then sort: what the table shows. */
+/**
+ * What the table shows: the rows sorted, then filtered (filtering keeps the
+ * order, so the view can keep the sorted rows while the search changes and
+ * a keystroke costs one pass over the rows, not a sort).
+ */
 export function visibleFleetRows(rowsById: Readonly<Record<string, FleetRow>>, filter: FleetFilter, sort: FleetSort): FilteredRows {
-  const filtered = filterRows(Object.values(rowsById), filter);
-  return { ...filtered, rows: sortRows(filtered.rows, sort) };
+  return filterRows(sortRows(Object.values(rowsById), sort), filter);
 }

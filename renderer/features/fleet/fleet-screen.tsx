@@ -1,7 +1,8 @@
 /**
  * The fleet view: summary, toolbar, the virtualized table and the detail
  * panel of the current cluster. Filtering and sorting run here, over the
- * store's rows, deferred so typing in the search box stays responsive.
+ * store's rows (sorting only when the rows or the sort change), the search
+ * deferred so typing in the search box stays responsive.
  */
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { ImportIcon } from '../../components/icons.js';
@@ -11,7 +12,7 @@ import { ClusterDetail } from './cluster-detail.js';
 import { FleetSummary } from './fleet-summary.js';
 import { FleetTable } from './fleet-table.js';
 import { FleetToolbar } from './fleet-toolbar.js';
-import { visibleFleetRows } from './fleet-model.js';
+import { filterRows, sortRows } from './fleet-model.js';
 import { RemoveClustersDialog } from './remove-clusters-dialog.js';
 import { useClusterAction, type FleetDialog } from './use-cluster-action.js';
 import { StartOverDialog } from '../join/start-over-dialog.js';
@@ -29,10 +30,9 @@ export function FleetScreen() {
   const onAction = useClusterAction(useCallback((d: FleetDialog) => setDialog(d), []));
 
   const total = Object.keys(rowsById).length;
-  const { rows, searchProblem } = useMemo(
-    () => visibleFleetRows(rowsById, { search, roles: roleFilter, state: stateFilter }, sort),
-    [rowsById, search, roleFilter, stateFilter, sort],
-  );
+  // Sorted once per change of the rows or the sort; a keystroke only filters the sorted rows.
+  const sorted = useMemo(() => sortRows(Object.values(rowsById), sort), [rowsById, sort]);
+  const { rows, searchProblem } = useMemo(() => filterRows(sorted, { search, roles: roleFilter, state: stateFilter }), [sorted, search, roleFilter, stateFilter]);
 
   return (
     <div className="fleet" data-testid="fleet-screen">
@@ -42,7 +42,7 @@ export function FleetScreen() {
       ) : (
         <>
           <FleetToolbar shown={rows.length} total={total} searchProblem={searchProblem} onRequestRemove={setRemoveIds} />
-          <div className={hasSelection ? 'fleet-content has-detail' : 'fleet-content'}>
+          <div className={hasSelection ? 'fleet-content has-detail' : 'fleet-content'} data-testid="fleet-content" data-search={search}>
             <FleetTable rows={rows} onRequestRemove={setRemoveIds} onAction={onAction} />
             {rows.length === 0 && <NoMatches />}
             {hasSelection && <ClusterDetail onRequestRemove={setRemoveIds} onAction={onAction} />}

@@ -21,6 +21,13 @@ import { COLUMN_LABELS, FLEET_COLUMNS, type FleetColumnId } from './fleet-model.
 import { useVirtualRows } from './use-virtual-rows.js';
 import { scrollTopToReveal } from './virtual-range.js';
 
+/**
+ * Rows rendered beyond each edge of the viewport. The range follows every
+ * scroll event, so a few rows hide the next frame's edge; every one more is
+ * a row mounted on each keystroke or sort that changes the rows in view.
+ */
+const OVERSCAN_ROWS = 5;
+
 const NUMERIC_COLUMNS: ReadonlySet<FleetColumnId> = new Set(['applications', 'policies', 'actions']);
 
 export function rowDomId(id: string): string {
@@ -41,7 +48,7 @@ export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps)
   const toggleChecked = useAppStore((s) => s.toggleChecked);
   const rowsById = useAppStore((s) => s.rowsById);
   const primaries = useMemo(() => primaryNames(rowsById), [rowsById]);
-  const { start, end, viewportHeight } = useVirtualRows(containerRef, rows.length, ROW_HEIGHT, HEADER_HEIGHT);
+  const { start, end, viewportHeight } = useVirtualRows(containerRef, rows.length, ROW_HEIGHT, HEADER_HEIGHT, OVERSCAN_ROWS);
   const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId);
 
   /**

@@ -124,6 +124,28 @@ describe('searching and filtering', () => {
     expect(names(filterRows(rows, { search: '', roles: [], state: 'reachable' }).rows)).toEqual(['prod-eu', 'dev-eu', 'lonely']);
   });
 
+  it('searches a row replaced by main by its new labels, not the old ones', () => {
+    const before = fleetRow('moved', { labels: { region: 'eu' } });
+    expect(names(filterRows([before], { search: 'eu', roles: [], state: 'all' }).rows)).toEqual(['moved']);
+    const after = { ...before, labels: { region: 'us' } };
+    expect(names(filterRows([after], { search: 'eu', roles: [], state: 'all' }).rows)).toEqual([]);
+    expect(names(sortRows([after, fleetRow('a', { labels: { region: 'zz' } })], { column: 'labels', direction: 'asc' }))).toEqual(['moved', 'a']);
+  });
+
+  it('shows the same rows whether it sorts before or after filtering', () => {
+    const many = Array.from({ length: 60 }, (_, i) =>
+      fleetRow(`c-${(i * 37) % 60}`, { labels: i % 3 ? { env: i % 2 ? 'prod' : 'dev' } : {}, k10Version: i % 4 ? `7.${i % 5}.${i % 7}` : undefined, counts: { applications: i % 6 } }),
+    );
+    const filter = { search: 'prod', roles: [], state: 'all' } as const;
+    for (const column of ['name', 'labels', 'k10Version', 'applications'] as FleetColumnId[]) {
+      for (const direction of ['asc', 'desc'] as const) {
+        const sortThenFilter = filterRows(sortRows(many, { column, direction }), filter).rows;
+        const filterThenSort = sortRows(filterRows(many, filter).rows, { column, direction });
+        expect(names(sortThenFilter)).toEqual(names(filterThenSort));
+      }
+    }
+  });
+
   it('filters, then sorts, what the table shows', () => {
     const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
     const shown = visibleFleetRows(byId, { search: 'eu', roles: [], state: 'all' }, { column: 'name', direction: 'asc' });
