@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (or `tsx test/bench/fleet-service.bench.ts`): how the
- * fleet view's backend scales. For each fleet size (200 and 500 lab clusters
+ * fleet view's backend scales. For each fleet size (300 and 500 lab clusters
  * unless told otherwise), in a fresh process so that memory is that run's:
  *
  * - first full snapshot: FleetService.start() until every row is complete
@@ -34,14 +34,17 @@ import { MB, machine, round, runChild } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
-const TARGET = { clusters: 500, firstSnapshotMs: 30_000, idleCpuPercent: 25 };
+// The fleet-scale issue's targets: every row complete within 3 s at 500 clusters and 2 s at 300;
+// main under 400 MB at 500. Idle CPU here includes the in-process lab, so it is printed against the
+// old, looser bound; the issue's 5 % is for main alone, with the lab in another process (not measured here).
+const TARGET = { firstSnapshotMs: { 300: 2_000, 500: 3_000 } as Record<number, number>, idleCpuPercentWithLab: 25, rssMb500: 400 };
 
 // Other benchmarks' options arrive too (npm run bench passes its arguments to each): not strict.
 const { values } = parseArgs({
   args: process.argv.slice(2),
   strict: false,
   options: {
-    sizes: { type: 'string', default: process.env.FLEET_BENCH_SIZES ?? '200,500' },
+    sizes: { type: 'string', default: process.env.FLEET_BENCH_SIZES ?? '300,500' },
     idle: { type: 'string', default: process.env.FLEET_BENCH_IDLE ?? '10' },
     child: { type: 'string' },
   },
@@ -218,10 +221,15 @@ function report(results: SizeResult[]): { description: string; met: boolean }[] 
     );
   }
   const targets: { description: string; met: boolean }[] = [];
-  const big = results.find((r) => r.clusters === TARGET.clusters);
+  for (const r of results) {
+    const limit = TARGET.firstSnapshotMs[r.clusters];
+    if (limit) targets.push({ description: `${r.clusters} clusters: first full snapshot in < ${limit / 1000} s (${(r.firstSnapshotMs / 1000).toFixed(1)} s)`, met: r.firstSnapshotMs < limit });
+  }
+  const big = results.find((r) => r.clusters === 500);
   if (big) {
-    targets.push({ description: `${big.clusters} clusters: first full snapshot in < ${TARGET.firstSnapshotMs / 1000} s (${(big.firstSnapshotMs / 1000).toFixed(1)} s)`, met: big.firstSnapshotMs < TARGET.firstSnapshotMs });
-    targets.push({ description: `${big.clusters} clusters: idle CPU (lab included) < ${TARGET.idleCpuPercent} % (${big.idle.cpuPercent.toFixed(1)} %)`, met: big.idle.cpuPercent < TARGET.idleCpuPercent });
+    targets.push({ description: `500 clusters: idle CPU (lab included) < ${TARGET.idleCpuPercentWithLab} % (${big.idle.cpuPercent.toFixed(1)} %)`, met: big.idle.cpuPercent < TARGET.idleCpuPercentWithLab });
+    // The fleet's own share: RSS added over the lab alone (the lab's server side of the watches is in it too).
+    targets.push({ description: `500 clusters: RSS the fleet view adds < ${TARGET.rssMb500} MB (+${big.memory.deltaRssMB.toFixed(0)} MB)`, met: big.memory.deltaRssMB < TARGET.rssMb500 });
   }
   for (const r of results) {
     targets.push({ description: `${r.clusters} clusters: events at most one per 200 ms while syncing (${r.initialSync.eventsPerSecond.toFixed(1)}/s)`, met: r.initialSync.eventsPerSecond <= 5.5 });
