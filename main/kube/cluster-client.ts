@@ -597,32 +597,14 @@ export class ClusterClient {
         }
         armIdle();
         onOpen?.();
-        let buffered = '';
         res.setEncoding('utf8');
+        const feed = watchLines<T>(onEvent, () => new AppError('SERVER', `${this.name} sent a watch event that is not JSON on ${req.path}.`, this.name));
         res.on('data', (chunk: string) => {
           armIdle();
-          buffered += chunk;
-          let nl: number;
-          while ((nl = buffered.indexOf('\n')) >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            if (!line) continue;
-            let event: WatchEvent<T>;
-            try {
-              event = JSON.parse(line) as WatchEvent<T>;
-            } catch {
-              r.destroy();
-              finish(() => reject(new AppError('SERVER', `${this.name} sent a watch event that is not JSON on ${req.path}.`, this.name)));
-              return;
-            }
-            try {
-              onEvent(event);
-            } catch (err) {
-              r.destroy();
-              finish(() => reject(err));
-              return;
-            }
-            if (settled) return;
+          const err = feed(chunk, () => settled);
+          if (err) {
+            r.destroy();
+            finish(() => reject(err));
           }
         });
         res.on('end', () => finish(resolve));
@@ -838,32 +820,14 @@ export class ClusterClient {
             }
             armIdle();
             onOpen?.();
-            let buffered = '';
             s.setEncoding('utf8');
+            const feed = watchLines<T>(onEvent, () => new AppError('SERVER', `${this.name} sent a watch event that is not JSON on ${req.path}.`, this.name));
             s.on('data', (chunk: string) => {
               armIdle();
-              buffered += chunk;
-              let nl: number;
-              while ((nl = buffered.indexOf('\n')) >= 0) {
-                const line = buffered.slice(0, nl).trim();
-                buffered = buffered.slice(nl + 1);
-                if (!line) continue;
-                let event: WatchEvent<T>;
-                try {
-                  event = JSON.parse(line) as WatchEvent<T>;
-                } catch {
-                  s.close(NGHTTP2_CANCEL);
-                  finish(() => reject(new AppError('SERVER', `${this.name} sent a watch event that is not JSON on ${req.path}.`, this.name)));
-                  return;
-                }
-                try {
-                  onEvent(event);
-                } catch (err) {
-                  s.close(NGHTTP2_CANCEL);
-                  finish(() => reject(err));
-                  return;
-                }
-                if (settled) return;
+              const err = feed(chunk, () => settled);
+              if (err) {
+                s.close(NGHTTP2_CANCEL);
+                finish(() => reject(err));
               }
             });
           });
@@ -898,6 +862,39 @@ function withoutPseudo(h: H2IncomingHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [k, v] of Object.entries(h)) if (!k.startsWith(':')) out[k] = v as string | string[] | undefined;
   return out;
+}
+
+/**
+ * A watch stream's parser: feeds text chunks, calls `onEvent` for each
+ * complete JSON line, and answers the error that must end the watch (a line
+ * that is not JSON, or what `onEvent` threw), or undefined. `stopped` says
+ * the watch ended meanwhile (an event's handler may end it), so no later
+ * line of the chunk is handled.
+ */
+function watchLines<T>(onEvent: (e: WatchEvent<T>) => void, notJson: () => AppError): (chunk: string, stopped: () => boolean) => unknown {
+  let buffered = '';
+  return (chunk, stopped) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (!line) continue;
+      let event: WatchEvent<T>;
+      try {
+        event = JSON.parse(line) as WatchEvent<T>;
+      } catch {
+        return notJson();
+      }
+      try {
+        onEvent(event);
+      } catch (err) {
+        return err ?? new Error('a watch handler failed');
+      }
+      if (stopped()) return undefined;
+    }
+    return undefined;
+  };
 }
 
 /** What the peer's certificate says, when the socket still has it. */
