@@ -536,41 +536,28 @@ export class ClusterClient {
     const connectTimeoutMs = req.timeoutMs ?? this.timeoutMs;
     const path = withQuery(req.path, req.query);
     return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let why: 'connect-timeout' | 'idle' | 'caller' | undefined;
-      let tlsSocket: TLSSocket | undefined;
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined = setTimeout(() => {
-        why = 'connect-timeout';
-        controller.abort();
-      }, connectTimeoutMs);
-      const armIdle = () => {
-        if (timer) clearTimeout(timer);
-        timer = idleTimeoutMs > 0 ? setTimeout(() => ((why = 'idle'), controller.abort()), idleTimeoutMs) : undefined;
-      };
-      const onCallerAbort = () => {
-        why = 'caller';
-        controller.abort();
-      };
       if (req.signal?.aborted) {
         resolve();
         return;
       }
-      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      let settled = false;
+      let tlsSocket: TLSSocket | undefined;
+      const deadline = new WatchDeadline(req.signal, connectTimeoutMs, idleTimeoutMs);
+      const { controller } = deadline;
+      const armIdle = () => deadline.armIdle();
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        if (timer) clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onCallerAbort);
+        deadline.clear();
         this.inFlight.delete(r);
         opened();
         fn();
       };
       const fail = (err: Error) => {
         if (settled) return;
-        if (why === 'caller') return finish(resolve);
-        if (why === 'connect-timeout') return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: connectTimeoutMs }))));
-        if (why === 'idle') return finish(() => reject(networkError(Object.assign(new Error('idle'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: idleTimeoutMs }))));
+        const ended = this.watchEnded(deadline, req);
+        if (ended === 'caller') return finish(resolve);
+        if (ended) return finish(() => reject(ended));
         const code = (err as NodeJS.ErrnoException).code ?? '';
         if (DATE_ERRORS.has(code)) {
           return finish(() => void inspectCertificate(this.server, this.agentTls?.servername).then((detail) => reject(networkError(err, this.errorContext(req), detail))));
@@ -740,38 +727,32 @@ export class ClusterClient {
     });
   }
 
+  /** Why a watch stream ended, when its deadline or its caller ended it: 'caller', or the timeout's error. */
+  private watchEnded(d: WatchDeadline, req: KubeRequest): 'caller' | AppError | undefined {
+    if (d.why === 'caller') return 'caller';
+    if (d.why === 'connect-timeout') return networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: d.connectTimeoutMs }));
+    if (d.why === 'idle') return networkError(Object.assign(new Error('idle'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: d.idleTimeoutMs }));
+    return undefined;
+  }
+
   /** `stream` over HTTP/2; 'h1' (nothing done, the slot still held) when the server speaks only HTTP/1.1. */
   private streamH2<T>(req: KubeRequest, headers: Record<string, string>, onEvent: (e: WatchEvent<T>) => void, opened: () => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void | 'h1'> {
     const connectTimeoutMs = req.timeoutMs ?? this.timeoutMs;
     const path = withQuery(req.path, req.query);
     const all = this.h2Headers('GET', path, { accept: 'application/json', ...headers });
     return new Promise<void | 'h1'>((resolve, reject) => {
-      let settled = false;
-      let why: 'connect-timeout' | 'idle' | 'caller' | undefined;
-      let o: OpenedStream | undefined;
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined = setTimeout(() => {
-        why = 'connect-timeout';
-        controller.abort();
-      }, connectTimeoutMs);
-      const armIdle = () => {
-        if (timer) clearTimeout(timer);
-        timer = idleTimeoutMs > 0 ? setTimeout(() => ((why = 'idle'), controller.abort()), idleTimeoutMs) : undefined;
-      };
-      const onCallerAbort = () => {
-        why = 'caller';
-        controller.abort();
-      };
       if (req.signal?.aborted) {
-        clearTimeout(timer);
         resolve();
         return;
       }
-      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      let settled = false;
+      let o: OpenedStream | undefined;
+      const deadline = new WatchDeadline(req.signal, connectTimeoutMs, idleTimeoutMs);
+      const { controller } = deadline;
+      const armIdle = () => deadline.armIdle();
       const cleanup = () => {
         settled = true;
-        if (timer) clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onCallerAbort);
+        deadline.clear();
         if (o) this.inFlight.delete(o.stream);
       };
       const finish = (fn: () => void) => {
@@ -782,9 +763,9 @@ export class ClusterClient {
       };
       const fail = (err: unknown, socket?: TLSSocket) => {
         if (settled) return;
-        if (why === 'caller') return finish(resolve);
-        if (why === 'connect-timeout') return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: connectTimeoutMs }))));
-        if (why === 'idle') return finish(() => reject(networkError(Object.assign(new Error('idle'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: idleTimeoutMs }))));
+        const ended = this.watchEnded(deadline, req);
+        if (ended === 'caller') return finish(resolve);
+        if (ended) return finish(() => reject(ended));
         finish(() => void this.h2Error(err, req, {}, socket ?? o?.socket).then(reject));
       };
       controller.signal.addEventListener(
@@ -862,6 +843,44 @@ function withoutPseudo(h: H2IncomingHeaders): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
   for (const [k, v] of Object.entries(h)) if (!k.startsWith(':')) out[k] = v as string | string[] | undefined;
   return out;
+}
+
+/**
+ * The clocks of one watch stream, for both transports: the answer must come
+ * within `connectTimeoutMs`, then at most `idleTimeoutMs` may pass between
+ * chunks (0: no limit); the caller's signal ends it too. Each aborts
+ * `controller`, and `why` says which did.
+ */
+class WatchDeadline {
+  readonly controller = new AbortController();
+  why: 'connect-timeout' | 'idle' | 'caller' | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onCallerAbort = () => this.end('caller');
+
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    readonly connectTimeoutMs: number,
+    readonly idleTimeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.end('connect-timeout'), connectTimeoutMs);
+    signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+  }
+
+  /** Data arrived: the idle clock starts again. */
+  armIdle(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = this.idleTimeoutMs > 0 ? setTimeout(() => this.end('idle'), this.idleTimeoutMs) : undefined;
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  private end(why: 'connect-timeout' | 'idle' | 'caller'): void {
+    this.why = why;
+    this.controller.abort();
+  }
 }
 
 /**
