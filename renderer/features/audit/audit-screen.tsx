@@ -4,8 +4,8 @@
  * said did it, and how it went; newest first, filtered by cluster and
  * action, and exported as JSON lines. Token values never appear in it.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useId, useMemo, useRef, useState, type FormEvent } from 'react';
-import { RefreshIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo } from '../../components/inline-error.js';
 import { ScreenHeader } from '../../components/screen-header.js';
 import { Spinner } from '../../components/spinner.js';
@@ -85,10 +85,7 @@ export function AuditScreen() {
             </option>
           ))}
         </select>
-        <button type="button" className="btn btn-small" onClick={() => void loadAudit()} disabled={loading} data-testid="audit-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadAudit()} loading={loading} testId="audit-refresh" />
         <span className="toolbar-spacer" />
         <span className="muted" data-testid="audit-count" data-count={entries.length}>
           {loaded ? plural(entries.length, 'entry', 'entries') : ''}

@@ -11,11 +11,12 @@
  * edit would drop; and where another distribution would send the same
  * resource to the same cluster. All of it is said before saving.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useDeferredValue, useId, useMemo, useState, type FormEvent } from 'react';
 import type { AppErrorDto, Distribution, McCluster, Policy, Profile } from '../../../shared/contract/index.js';
 import { FieldError } from '../../components/field-error.js';
 import { formErrors, type FieldErrors } from '../../components/field-errors.js';
-import { KeyIcon, PlusIcon, RefreshIcon, TrashIcon } from '../../components/icons.js';
+import { KeyIcon, PlusIcon, TrashIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo, InlineWarning } from '../../components/inline-error.js';
 import { SelectorEditor } from '../../components/selector-editor.js';
 import { Spinner } from '../../components/spinner.js';
@@ -184,10 +185,7 @@ export function DistributionEditor({ primaryId, distribution, distributions, clu
           <div className="view-toolbar">
             <h3 className="preview-title">Clusters it selects now</h3>
             <span className="toolbar-spacer" />
-            <button type="button" className="btn btn-small" onClick={() => void loadMcClusters(primaryId)} disabled={clustersLoading} title="Read the Cluster objects and their labels again" data-testid="distribution-preview-refresh">
-              {clustersLoading ? <Spinner label="Loading" /> : <RefreshIcon />}
-              Clusters
-            </button>
+            <RefreshButton onClick={() => void loadMcClusters(primaryId)} loading={clustersLoading} testId="distribution-preview-refresh" label="Clusters" title="Read the Cluster objects and their labels again" />
           </div>
           {preview.selected.length === 0 ? (
             <p className="muted" data-testid="distribution-preview-none">

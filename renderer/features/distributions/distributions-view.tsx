@@ -5,11 +5,12 @@
  * clusters a save dropped or added, Force sync, "Show as YAML", and delete,
  * whose copies stay on the clusters, as Kasten leaves them.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useEffect, useState } from 'react';
 import type { Distribution, McCluster, Policy, Profile } from '../../../shared/contract/index.js';
 import { useAutoRefresh } from '../../components/auto-refresh.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
-import { CheckIcon, PlusIcon, RefreshIcon } from '../../components/icons.js';
+import { CheckIcon, PlusIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo } from '../../components/inline-error.js';
 import { ResourceYamlPanel } from '../../components/resource-yaml.js';
 import { Spinner } from '../../components/spinner.js';
@@ -58,10 +59,7 @@ export function ReadAt({ primaryId, testId }: { primaryId: string; testId: strin
       <span className="muted read-at" data-testid={`${testId}-read-at`} title="Flotilla reads every target it can reach and compares the copies with the global definitions">
         {ago === undefined ? 'Reading the targets…' : `Read ${ago < 2 ? 'just now' : `${ago} s ago`} · every ${REFRESH_MS / 1000} s`}
       </span>
-      <button type="button" className="btn btn-small" onClick={() => void loadDistributions(primaryId, { fresh: true })} disabled={loading} data-testid={`${testId}-refresh`}>
-        {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-        Refresh
-      </button>
+      <RefreshButton onClick={() => void loadDistributions(primaryId, { fresh: true })} loading={loading} testId={`${testId}-refresh`} />
     </>
   );
 }

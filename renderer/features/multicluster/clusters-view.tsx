@@ -4,9 +4,10 @@
  * connection and the fleet row of the same cluster. Labels are edited in
  * place; a secondary can be disconnected.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { Fragment, useEffect, useState } from 'react';
 import type { McCluster } from '../../../shared/contract/index.js';
-import { LockIcon, RefreshIcon } from '../../components/icons.js';
+import { LockIcon } from '../../components/icons.js';
 import { InlineError } from '../../components/inline-error.js';
 import { Spinner } from '../../components/spinner.js';
 import { useAppStore } from '../../store/store.js';
@@ -39,10 +40,7 @@ export function ClustersView({ primaryId }: { primaryId: string }) {
           {loaded ? `${secondaries === 1 ? '1 secondary' : `${secondaries} secondaries`}. Labels on these Cluster objects are what distributions select clusters by.` : ''}
         </p>
         <span className="toolbar-spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void loadMcClusters(primaryId)} disabled={loading} data-testid="mc-clusters-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadMcClusters(primaryId)} loading={loading} testId="mc-clusters-refresh" />
       </div>
       <InlineError error={error} testId="mc-clusters-error" />
       {!loaded && loading && (

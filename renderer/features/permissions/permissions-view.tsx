@@ -5,9 +5,10 @@
  * starts from main's suggestion for the current user; the bindings that
  * exist are listed under it.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import type { McCluster } from '../../../shared/contract/index.js';
-import { PlusIcon, RefreshIcon, ShieldIcon, TrashIcon } from '../../components/icons.js';
+import { PlusIcon, ShieldIcon, TrashIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo } from '../../components/inline-error.js';
 import { Spinner } from '../../components/spinner.js';
 import { StepList } from '../../components/step-list.js';
@@ -237,10 +238,7 @@ function ExistingBindings({ primaryId }: { primaryId: string }) {
       <div className="view-toolbar">
         <h2 className="panel-title">Bindings on this primary</h2>
         <span className="toolbar-spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void loadGrantPlan(primaryId)} disabled={loading} data-testid="grant-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadGrantPlan(primaryId)} loading={loading} testId="grant-refresh" />
       </div>
       {plan.existing.length === 0 ? (
         <p className="muted" data-testid="grant-existing-empty">

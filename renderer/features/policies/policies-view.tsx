@@ -4,10 +4,11 @@
  * delete, and "Show as YAML". Like global profiles, they run nowhere until
  * a distribution sends them to clusters.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useEffect, useState } from 'react';
 import type { AppErrorDto, Policy, Profile } from '../../../shared/contract/index.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
-import { CodeIcon, PlusIcon, RefreshIcon, TrashIcon } from '../../components/icons.js';
+import { CodeIcon, PlusIcon, TrashIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo } from '../../components/inline-error.js';
 import { ResourceYamlPanel } from '../../components/resource-yaml.js';
 import { Spinner } from '../../components/spinner.js';
@@ -50,10 +51,7 @@ export function PoliciesView({ primaryId }: { primaryId: string }) {
       <div className="view-toolbar">
         <p className="muted">Global policies run nowhere on the primary: a distribution sends them to clusters, where K10 runs them.</p>
         <span className="toolbar-spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void loadPolicies(primaryId)} disabled={loading} data-testid="policies-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadPolicies(primaryId)} loading={loading} testId="policies-refresh" />
         <button type="button" className="btn btn-primary" onClick={() => open({ mode: 'create' })} disabled={editing !== null} data-testid="policy-new">
           <PlusIcon />
           New policy

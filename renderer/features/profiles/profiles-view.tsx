@@ -5,10 +5,11 @@
  * YAML" (keys redacted, revealed on request). A global profile does nothing
  * on the primary: a distribution sends it, with its Secret, to clusters.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { useEffect, useState } from 'react';
 import type { AppErrorDto, Profile } from '../../../shared/contract/index.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
-import { CodeIcon, KeyIcon, PlusIcon, RefreshIcon, TrashIcon } from '../../components/icons.js';
+import { CodeIcon, KeyIcon, PlusIcon, TrashIcon } from '../../components/icons.js';
 import { InlineError, InlineInfo } from '../../components/inline-error.js';
 import { ResourceYamlPanel } from '../../components/resource-yaml.js';
 import { Spinner } from '../../components/spinner.js';
@@ -43,10 +44,7 @@ export function ProfilesView({ primaryId }: { primaryId: string }) {
       <div className="view-toolbar">
         <p className="muted">Global profiles live on the primary and do nothing there: a distribution sends them, with their credentials Secret, to clusters.</p>
         <span className="toolbar-spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void loadProfiles(primaryId)} disabled={loading} data-testid="profiles-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadProfiles(primaryId)} loading={loading} testId="profiles-refresh" />
         <button
           type="button"
           className="btn btn-primary"

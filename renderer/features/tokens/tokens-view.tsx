@@ -6,10 +6,11 @@
  * code is shown only while the revealed slice holds it; leaving this view,
  * or the window being hidden, masks everything.
  */
+import { RefreshButton } from '../../components/refresh-button.js';
 import { Fragment, useEffect, useId, useState, type FormEvent } from 'react';
 import type { Token } from '../../../shared/contract/index.js';
 import { ConfirmDialog } from '../../components/confirm-dialog.js';
-import { CopyIcon, EyeIcon, KeyIcon, LockIcon, PlusIcon, QrIcon, RefreshIcon, TrashIcon } from '../../components/icons.js';
+import { CopyIcon, EyeIcon, KeyIcon, LockIcon, PlusIcon, QrIcon, TrashIcon } from '../../components/icons.js';
 import { InlineError } from '../../components/inline-error.js';
 import { Spinner } from '../../components/spinner.js';
 import { formatAgo } from '../../format.js';
@@ -56,10 +57,7 @@ export function TokensView({ primaryId }: { primaryId: string }) {
       <div className="view-toolbar">
         <h2 className="panel-title">Tokens on this primary</h2>
         <span className="toolbar-spacer" />
-        <button type="button" className="btn btn-small" onClick={() => void loadTokens(primaryId)} disabled={loading} data-testid="tokens-refresh">
-          {loading ? <Spinner label="Loading" /> : <RefreshIcon />}
-          Refresh
-        </button>
+        <RefreshButton onClick={() => void loadTokens(primaryId)} loading={loading} testId="tokens-refresh" />
       </div>
       {loaded && tokens.length === 0 && (
         <p className="muted" data-testid="tokens-empty">
