@@ -855,6 +855,7 @@ class WatchDeadline {
   readonly controller = new AbortController();
   why: 'connect-timeout' | 'idle' | 'caller' | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private cleared = false;
   private readonly onCallerAbort = () => this.end('caller');
 
   constructor(
@@ -866,13 +867,15 @@ class WatchDeadline {
     signal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
 
-  /** Data arrived: the idle clock starts again. */
+  /** Data arrived: the idle clock starts again (not after `clear`: a cancelled stream may still hand over buffered chunks, and a clock armed then would hold the process for minutes). */
   armIdle(): void {
+    if (this.cleared) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = this.idleTimeoutMs > 0 ? setTimeout(() => this.end('idle'), this.idleTimeoutMs) : undefined;
   }
 
   clear(): void {
+    this.cleared = true;
     if (this.timer) clearTimeout(this.timer);
     this.signal?.removeEventListener('abort', this.onCallerAbort);
   }

@@ -366,3 +366,23 @@ describe('TLS errors', () => {
     expect(w?.message).toBe(h1e.message);
   });
 });
+
+describe('stopping', () => {
+  it('leaves nothing holding the process open after a promote and joins whose waits stopped watches mid-stream', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const child = fileURLToPath(new URL('./h2-watch-exit-child.ts', import.meta.url));
+    const started = Date.now();
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const p = execFile(process.execPath, ['--import', 'tsx', child], { timeout: 30_000, killSignal: 'SIGKILL' }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
+      );
+      p.stdin?.end();
+    });
+    expect(out.stderr).toBe('');
+    expect(out.stdout.trim()).toBe('closed');
+    // Exited by itself: not killed at the 30 s limit (an idle-watch clock re-armed after the stop held it for minutes).
+    expect(out.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(25_000);
+  }, 40_000);
+});
