@@ -118,8 +118,8 @@ export interface ClusterClientOptions {
   /**
    * Requests and watches as streams of one HTTP/2 session (ALPN h2, falling
    * back to HTTP/1.1 when the server picks it; proxied and http:// clusters
-   * always use HTTP/1.1). Off by default; FLOTILLA_KUBE_HTTP2=1 turns it on
-   * where the option is not given.
+   * always use HTTP/1.1). On by default: every watch of a cluster shares one
+   * connection; FLOTILLA_KUBE_HTTP2=0 turns it off where the option is not given.
    */
   http2?: boolean;
   /** HTTP/2 liveness: ping interval while streams are open, and how long an answer may take (ms). */
@@ -222,7 +222,7 @@ export class ClusterClient {
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = opts.retry ?? DEFAULT_RETRY;
     this.maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
-    const http2 = opts.http2 ?? process.env.FLOTILLA_KUBE_HTTP2 === '1';
+    const http2 = opts.http2 ?? process.env.FLOTILLA_KUBE_HTTP2 !== '0';
     if (http2 && this.isHttps && !this.proxied) this.h2 = new H2Pool({ pingIntervalMs: opts.h2PingIntervalMs, pingTimeoutMs: opts.h2PingTimeoutMs, dialTimeoutMs: this.timeoutMs });
     const kind = authKindOf(user);
     const exec = user?.exec as ExecConfig | undefined;

@@ -14,7 +14,6 @@ import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices } from '../../main/services.js';
 import { routerCalls } from '../support/router-calls.js';
 
-process.env.FLOTILLA_KUBE_HTTP2 = '1';
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-h2-exit-'));
 const kubeconfig = join(dir, 'lab.kubeconfig');
 const lab = await startLabFleet({ clusters: 3, kubeconfigPath: kubeconfig });
