@@ -106,7 +106,7 @@ const USAGE = `Usage: npm run preview -- [--lab N] [--port N] [--data-dir DIR]
 Serves the built renderer and the preview bridge on 127.0.0.1 and prints the
 URL to open in Chromium or Chrome.
 
-  --lab N         open a lab fleet of N clusters at once (1-500)
+  --lab N         open a lab fleet of N clusters at once (1-1000)
   --port N        listen on this port (default: a free one)
   --data-dir DIR  keep the preview's state here (default: ${defaultPreviewDataDir()})`;
 
@@ -133,7 +133,7 @@ export function parsePreviewArgs(argv: string[]): CliArgs {
       return n;
     };
     if (arg === '--help' || arg === '-h') out.help = true;
-    else if (arg === '--lab') out.lab = int('--lab', value(), 1, 500);
+    else if (arg === '--lab') out.lab = int('--lab', value(), 1, 1000);
     else if (arg === '--port') out.port = int('--port', value(), 0, 65535);
     else if (arg === '--data-dir') out.dataDir = resolve(value());
     else throw new Error(`unknown option ${arg}`);

@@ -39,8 +39,8 @@ export class LabMode {
    * to the registry; resolves once they listen (a few ms per cluster).
    */
   async start(clusters: number): Promise<LabStatus> {
-    if (!Number.isInteger(clusters) || clusters < 1 || clusters > 500) {
-      throw new AppError('INVALID_ARGS', `A lab fleet has 1 to 500 clusters (asked for ${clusters}).`);
+    if (!Number.isInteger(clusters) || clusters < 1 || clusters > 1000) {
+      throw new AppError('INVALID_ARGS', `A lab fleet has 1 to 1,000 clusters (asked for ${clusters}).`);
     }
     if (this.stopping) await this.stopping;
     if (this.starting) {

@@ -24,6 +24,20 @@ import { goTypeError } from './go-types.js';
 import { PROTOBUF_MEDIA_TYPE, ProtobufDecodeError, decodeKubernetesProtobuf } from './protobuf.js';
 import { openApiV2, openApiV3Document, openApiV3Index } from './openapi.js';
 import {
+  deleteOptionsFromQuery,
+  isPrettyPrint,
+  listOptions,
+  patchOptions,
+  queryBool,
+  tableOptions,
+  validateDeleteOptions,
+  writeOptions,
+  type DeleteOptions,
+  type FieldValidation,
+  type ListOptions,
+  type PatchOptions,
+} from './query-params.js';
+import {
   PatchError,
   applyJsonPatch,
   applyMergePatch,
@@ -34,7 +48,7 @@ import {
 import { Authorizer, forbidden, type Attributes, type PolicyRule, type UserInfo } from './rbac.js';
 import { apiVersionOf, resourceByKind, resourceByPath, type KubeObject, type ResourceType } from './resources.js';
 import type { ObjectStore, WatchEvent } from './store.js';
-import { toTable, wantsTable } from './table.js';
+import { toTable, wantsTable, type IncludeObject } from './table.js';
 import {
   SelectorError,
   fieldSelectorPaths,
@@ -110,6 +124,8 @@ export function createApiHandler(ctx: ApiServerContext): (req: IncomingMessage, 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'https://lab.invalid');
     const k10 = url.pathname === '/k10' || url.pathname.startsWith('/k10/');
+    // kube-openapi writes its documents as they are; everything else honours `pretty`.
+    if (!url.pathname.startsWith('/openapi/') && isPrettyPrint(url.searchParams, req.headers['user-agent'])) prettyResponses.add(res);
     ctx.onRequest?.(req, k10 ? 'k10' : accountingVerb(req.method ?? 'GET', url));
     if (k10) {
       ctx.k10(req, res, url.pathname.slice(4) || '/');
@@ -182,8 +198,6 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
 
   const { store } = ctx;
   const { rt } = route;
-  const dryRun = query.getAll('dryRun').includes('All');
-  const manager = fieldManager(req, query);
 
   switch (verb) {
     case 'get': {
@@ -192,14 +206,16 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
       return;
     }
     case 'list': {
+      const options = listOptions(query);
+      const includeObject = wantsTable(req.headers.accept) ? tableOptions(query) : undefined;
       const result = store.list(rt, {
         namespace: route.namespace,
-        filter: selectorFilter(rt, query),
-        limit: intParam(query, 'limit'),
-        continue: query.get('continue') ?? undefined,
+        filter: selectorFilter(rt, options),
+        limit: options.limit,
+        continue: options.continue || undefined,
       });
-      if (wantsTable(req.headers.accept)) {
-        const table = toTable(rt, result.items, { includeObject: includeObject(query), now: new Date() }) as Record<string, unknown>;
+      if (includeObject) {
+        const table = toTable(rt, result.items, { includeObject, now: new Date() }) as Record<string, unknown>;
         table.metadata = listMeta(result);
         send(res, 200, table);
         return;
@@ -213,42 +229,44 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
       return;
     }
     case 'watch':
-      watch(ctx, req, res, rt, route, query);
+      watch(ctx, req, res, rt, route, listOptions(query), wantsTable(req.headers.accept) ? tableOptions(query) : undefined);
       return;
     case 'create': {
+      const options = writeOptions(query, 'create');
       if (rt.plural === 'selfsubjectreviews') {
         send(res, 201, selfSubjectReview(user));
         return;
       }
       if (rt.plural === 'selfsubjectrulesreviews') {
-        const body = (await readObject(req, rt, query, res)) as { spec?: { namespace?: string } };
+        const body = (await readObject(req, rt, options.fieldValidation, res)) as { spec?: { namespace?: string } };
         send(res, 201, selfSubjectRulesReview(authorizer, user, body.spec?.namespace || undefined));
         return;
       }
       if (rt.plural === 'selfsubjectaccessreviews') {
-        const body = (await readObject(req, rt, query, res)) as { spec?: Record<string, Record<string, string>> };
+        const body = (await readObject(req, rt, options.fieldValidation, res)) as { spec?: Record<string, Record<string, string>> };
         send(res, 201, selfSubjectAccessReview(authorizer, faults, user, body));
         return;
       }
-      const obj = await readObject(req, rt, query, res);
+      const obj = await readObject(req, rt, options.fieldValidation, res);
       placeInNamespace(rt, route, obj);
-      const created = store.create(rt, withManager(undefined, obj, manager), { dryRun });
+      const created = store.create(rt, withManager(undefined, obj, fieldManager(req, options.fieldManager)), { dryRun: options.dryRun });
       sendObject(res, 201, req, rt, query, created);
       return;
     }
     case 'update': {
-      const obj = await readObject(req, rt, query, res);
+      const options = writeOptions(query, 'update');
+      const obj = await readObject(req, rt, options.fieldValidation, res);
       placeInNamespace(rt, route, obj);
       if (obj.metadata.name !== route.name) {
         throw badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
       }
       const current = store.require(rt, route.namespace, route.name!);
-      const updated = store.update(rt, withManager(current, obj, manager), { dryRun, subresource: statusOnly(route) });
+      const updated = store.update(rt, withManager(current, obj, fieldManager(req, options.fieldManager)), { dryRun: options.dryRun, subresource: statusOnly(route) });
       sendObject(res, 200, req, rt, query, updated);
       return;
     }
     case 'patch': {
-      const patched = await patch(ctx, req, res, rt, route, query, manager, dryRun);
+      const patched = await patch(ctx, req, res, rt, route, query);
       sendObject(res, patched.created ? 201 : 200, req, rt, query, patched.object);
       return;
     }
@@ -272,7 +290,7 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
     }
     case 'deletecollection': {
       const options = await readDeleteOptions(req, query);
-      const { items } = store.list(rt, { namespace: route.namespace, filter: selectorFilter(rt, query) });
+      const { items } = store.list(rt, { namespace: route.namespace, filter: selectorFilter(rt, listOptions(query)) });
       const deleted = items.map((o) => store.delete(rt, o.metadata.namespace, o.metadata.name!, { dryRun: options.dryRun }));
       send(res, 200, { kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: store.resourceVersion }, items: deleted });
       return;
@@ -381,7 +399,7 @@ export function parseRoute(path: string): Route | undefined {
 }
 
 function verbOf(method: string, route: Route, query: Query): string {
-  const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+  const watching = queryBool(query, 'watch') ?? false;
   switch (method) {
     case 'GET':
     case 'HEAD':
@@ -407,9 +425,9 @@ function statusOnly(route: Route): 'status' | undefined {
   return route.subresource === 'status' ? 'status' : undefined;
 }
 
-function selectorFilter(rt: ResourceType, query: Query): ((o: KubeObject) => boolean) | undefined {
-  const labelText = query.get('labelSelector') ?? '';
-  const fieldText = query.get('fieldSelector') ?? '';
+function selectorFilter(rt: ResourceType, options: Pick<ListOptions, 'labelSelector' | 'fieldSelector'>): ((o: KubeObject) => boolean) | undefined {
+  const labelText = options.labelSelector;
+  const fieldText = options.fieldSelector;
   if (!labelText && !fieldText) return undefined;
   try {
     const labels = labelText ? parseLabelSelector(labelText) : undefined;
@@ -427,19 +445,6 @@ function selectorFilter(rt: ResourceType, query: Query): ((o: KubeObject) => boo
   }
 }
 
-function intParam(query: Query, name: string): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw badRequest(`invalid ${name} "${v}"`);
-  return n;
-}
-
-function includeObject(query: Query): 'None' | 'Metadata' | 'Object' {
-  const v = query.get('includeObject');
-  return v === 'None' || v === 'Object' ? v : 'Metadata';
-}
-
 function listMeta(result: { resourceVersion: string; continue?: string; remainingItemCount?: number }): Record<string, unknown> {
   return {
     resourceVersion: result.resourceVersion,
@@ -447,8 +452,7 @@ function listMeta(result: { resourceVersion: string; continue?: string; remainin
   };
 }
 
-function fieldManager(req: IncomingMessage, query: Query): string {
-  const explicit = query.get('fieldManager');
+function fieldManager(req: IncomingMessage, explicit: string): string {
   if (explicit) return explicit;
   // The real server names an unnamed manager after the client's user agent.
   const agent = req.headers['user-agent'] ?? 'unknown';
@@ -514,7 +518,7 @@ function bodyMediaType(req: IncomingMessage): string {
  * kind. Unknown fields follow `fieldValidation`: Strict rejects them, Warn
  * (the default) drops them with a Warning header, Ignore drops them silently.
  */
-async function readObject(req: IncomingMessage, rt: ResourceType, query: Query, res: ServerResponse): Promise<KubeObject> {
+async function readObject(req: IncomingMessage, rt: ResourceType, fieldValidation: FieldValidation, res: ServerResponse): Promise<KubeObject> {
   const contentType = bodyMediaType(req);
   // Built-in kinds are also read as protobuf (kubectl 1.32+ sends its typed requests so); custom resources never are.
   const accepted = isCustomResource(rt) ? ['application/json', 'application/yaml'] : ['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE];
@@ -523,7 +527,7 @@ async function readObject(req: IncomingMessage, rt: ResourceType, query: Query, 
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
   }
   const raw = await readBody(req);
-  return checkObject(decodeObject(raw, contentType, rt), rt, query, res, 'body');
+  return checkObject(decodeObject(raw, contentType, rt), rt, fieldValidation, res, 'body');
 }
 
 /**
@@ -605,7 +609,7 @@ const isCustomResource = (rt: ResourceType) => rt.group.includes('.') && !rt.gro
  * is for: an object, of this kind and version, with a metadata object and
  * no unknown fields (see readObject).
  */
-function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerResponse, source: 'body' | 'patch'): KubeObject {
+function checkObject(body: unknown, rt: ResourceType, mode: FieldValidation, res: ServerResponse, source: 'body' | 'patch'): KubeObject {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: json: cannot unmarshal ${jsonKindOf(body)} into Go value of type ${internalType(rt)}`);
   }
@@ -635,7 +639,6 @@ function checkObject(body: unknown, rt: ResourceType, query: Query, res: ServerR
   obj.metadata ??= {};
   const unknown = unknownFields(rt, obj);
   if (unknown.length) {
-    const mode = query.get('fieldValidation') ?? 'Warn';
     if (mode === 'Strict') {
       const list = `strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`;
       // A patched object is decoded on its own, without the frame of a request body.
@@ -670,6 +673,9 @@ function deletePath(obj: Record<string, unknown>, path: string): void {
 
 interface DeleteOptionsBody {
   dryRun?: unknown;
+  gracePeriodSeconds?: unknown;
+  orphanDependents?: unknown;
+  propagationPolicy?: unknown;
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
@@ -678,9 +684,9 @@ interface DeleteOptionsBody {
  * sends them, `dryRun` included), from the query otherwise; never a mix of
  * the two, as on a real server.
  */
-async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<{ dryRun: boolean; preconditions?: DeleteOptionsBody['preconditions'] }> {
+async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<DeleteOptions> {
   const raw = await readBody(req);
-  if (!raw.length) return { dryRun: query.getAll('dryRun').includes('All') };
+  if (!raw.length) return deleteOptionsFromQuery(query);
   const contentType = bodyMediaType(req);
   let parsed: unknown;
   if (contentType === PROTOBUF_MEDIA_TYPE) {
@@ -694,7 +700,13 @@ async function readDeleteOptions(req: IncomingMessage, query: Query): Promise<{ 
     parsed = parseBody(raw.toString('utf8'), contentType || 'application/json');
   }
   const body = (parsed && typeof parsed === 'object' ? parsed : {}) as DeleteOptionsBody;
-  return { dryRun: Array.isArray(body.dryRun) && body.dryRun.includes('All'), preconditions: body.preconditions };
+  return validateDeleteOptions({
+    dryRun: Array.isArray(body.dryRun) ? body.dryRun.map(String) : undefined,
+    gracePeriodSeconds: typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : undefined,
+    orphanDependents: typeof body.orphanDependents === 'boolean' ? body.orphanDependents : undefined,
+    propagationPolicy: typeof body.propagationPolicy === 'string' ? body.propagationPolicy : undefined,
+    preconditions: body.preconditions,
+  });
 }
 
 const PATCH_TYPES = {
@@ -711,8 +723,6 @@ async function patch(
   rt: ResourceType,
   route: Route,
   query: Query,
-  manager: string,
-  dryRun: boolean,
 ): Promise<{ object: KubeObject; created: boolean }> {
   const { store } = ctx;
   const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
@@ -720,24 +730,26 @@ async function patch(
   if (!(accepted as string[]).includes(contentType)) {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
   }
+  const options: PatchOptions = patchOptions(query, contentType === PATCH_TYPES.apply);
+  const { dryRun, fieldValidation } = options;
+  const manager = fieldManager(req, options.fieldManager);
   const raw = (await readBody(req)).toString('utf8');
   const body = parseBody(raw, contentType);
   const stored = store.get(rt, route.namespace, route.name!);
 
   if (contentType === PATCH_TYPES.apply) {
-    if (!query.get('fieldManager')) throw badRequest('PATCH, application/apply-patch+yaml requires fieldManager to be set');
     const undeclared = isPlainObject(body) && (body.metadata === undefined || isPlainObject(body.metadata)) ? unknownFields(rt, { ...body, metadata: body.metadata ?? {} } as KubeObject) : [];
     if (undeclared.length) throw notInSchema(rt, route, body as KubeObject, undeclared);
     const wronglyTyped = !isCustomResource(rt) && isPlainObject(body) ? goTypeError(rt.kind, body) : undefined;
     if (wronglyTyped) throw typedPatchError(rt, route, body as KubeObject, wronglyTyped);
-    const applied = checkObject(body, rt, query, res, 'patch');
+    const applied = checkObject(body, rt, fieldValidation, res, 'patch');
     placeInNamespace(rt, route, applied);
     if (applied.metadata.name !== route.name) {
       throw badRequest(`the name of the object (${applied.metadata.name ?? ''}) does not match the name on the URL (${route.name})`);
     }
     // Applying to the main resource does not touch status, and the reverse on /status.
     if (rt.statusSubresource && route.subresource !== 'status') delete applied.status;
-    const force = query.get('force') === 'true';
+    const { force } = options;
     const { object, conflicts } = serverSideApply(stored, applied, manager, { force });
     if (conflicts.length && !force) throw applyConflict(conflicts, apiVersionOf(rt));
     if (!stored) return { object: store.create(rt, object as KubeObject, { dryRun }), created: true };
@@ -770,7 +782,7 @@ async function patch(
       causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(shown)}: ${wronglyTyped}`, field: 'patch' }],
     });
   }
-  const obj = checkObject(next, rt, query, res, 'patch');
+  const obj = checkObject(next, rt, fieldValidation, res, 'patch');
   // A resourceVersion set by the patch itself is a precondition; otherwise the patch applies to what is stored.
   const explicitRv = (body as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion;
   const toWrite = explicitRv ? obj : withVersion(obj, current);
@@ -902,21 +914,32 @@ function selfSubjectAccessReview(
   };
 }
 
-function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse, rt: ResourceType, route: Route, query: Query): void {
-  const asTable = wantsTable(req.headers.accept);
-  const filter = selectorFilter(rt, query);
+/** Node's timers hold at most 2^31-1 ms; a longer watch timeout is as good as that. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A watch; `includeObject` is set when the client asked for Table rows. */
+function watch(
+  ctx: ApiServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rt: ResourceType,
+  route: Route,
+  options: ListOptions,
+  includeObject: IncludeObject | undefined,
+): void {
+  const filter = selectorFilter(rt, options);
   const nameFilter = route.name ? (o: KubeObject) => o.metadata.name === route.name : undefined;
   const combined = filter && nameFilter ? (o: KubeObject) => filter(o) && nameFilter(o) : (filter ?? nameFilter);
-  const timeoutSeconds = intParam(query, 'timeoutSeconds') ?? 1800;
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  // No timeout (or 0): the server's own, as kube-apiserver's --min-request-timeout (1800 s) gives.
+  const timeoutMs = Math.min((options.timeoutSeconds || 1800) * 1000, MAX_TIMER_MS);
 
   // No Content-Length: HTTP/1.1 sends the stream chunked, HTTP/2 as DATA frames
   // (a Transfer-Encoding header is forbidden there).
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   const write = (e: WatchEvent) => {
-    const object = asTable && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
-      ? toTable(rt, [e.object as KubeObject], { includeObject: includeObject(query), now: new Date() })
+    const object = includeObject && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
+      ? toTable(rt, [e.object as KubeObject], { includeObject, now: new Date() })
       : e.object;
     res.write(`${JSON.stringify({ type: e.type, object })}\n`);
   };
@@ -929,7 +952,7 @@ function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse,
     if (!res.writableEnded) res.end();
   };
   try {
-    unsubscribe = ctx.store.watch(rt, { namespace: route.namespace, filter: combined, resourceVersion: query.get('resourceVersion') ?? undefined }, write);
+    unsubscribe = ctx.store.watch(rt, { namespace: route.namespace, filter: combined, resourceVersion: options.resourceVersion || undefined }, write);
   } catch (err) {
     if (err instanceof ApiError) {
       // A real server reports an expired resourceVersion inside the stream, then ends it.
@@ -940,8 +963,8 @@ function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse,
     throw err;
   }
   ctx.openWatches.add(res);
-  timers.push(setTimeout(finish, timeoutSeconds * 1000));
-  if (bookmarks) {
+  timers.push(setTimeout(finish, timeoutMs));
+  if (options.allowWatchBookmarks) {
     const every = ctx.bookmarkIntervalMs ?? 10_000;
     const tick = () => {
       write({ type: 'BOOKMARK', object: { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: ctx.store.resourceVersion } } });
@@ -955,18 +978,22 @@ function watch(ctx: ApiServerContext, req: IncomingMessage, res: ServerResponse,
 
 function sendObject(res: ServerResponse, code: number, req: IncomingMessage, rt: ResourceType, query: Query, obj: KubeObject): void {
   if (wantsTable(req.headers.accept)) {
-    send(res, code, toTable(rt, [obj], { includeObject: includeObject(query), now: new Date() }));
+    send(res, code, toTable(rt, [obj], { includeObject: tableOptions(query), now: new Date() }));
     return;
   }
   send(res, code, obj);
 }
+
+/** Responses whose JSON is indented (see isPrettyPrint). */
+const prettyResponses = new WeakSet<ServerResponse>();
 
 function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+  const payload =
+    typeof body === 'string' || Buffer.isBuffer(body) ? body : prettyResponses.has(res) ? `${JSON.stringify(body, null, 2)}\n` : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload), 'Cache-Control': 'no-cache, private' });
   res.end(payload);
 }

@@ -8,20 +8,34 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAdminEndpoint } from './admin.js';
+import { labRuntimeDir, runningLabs, writeLabRecord, type LabRecord } from './runtime-records.js';
 import { writeFileAtomic } from '../state/atomic-file.js';
 import { startLabFleet } from './fleet.js';
 
+const MAX_CLUSTERS = 2000;
+
+/** Exit code of a `fault` that cannot tell which of several running fleets is meant. */
+const EXIT_AMBIGUOUS = 2;
+
+/** A failure with its own exit code (1 otherwise). */
+class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+  }
+}
+
 const USAGE = `Usage:
-  npm run lab -- [--clusters N] [--kubeconfig FILE] [--data-dir DIR] [--empty] [--admin-port PORT]
-      Starts clusters cluster-1 … cluster-N (default 3) on 127.0.0.1 and writes a
-      kubeconfig with one context per cluster. Runs until Ctrl-C.
+  npm run lab -- [start] [--clusters N] [--kubeconfig FILE] [--data-dir DIR] [--empty] [--admin-port PORT]
+      Starts clusters cluster-1 … cluster-N (default 3, at most ${MAX_CLUSTERS}) on 127.0.0.1 and
+      writes a kubeconfig with one context per cluster. Runs until Ctrl-C.
   npm run lab -- fault ACTION CLUSTER [key=value …] [--kubeconfig FILE | --admin-file FILE]
+      Acts on the running lab fleet; when several run, --kubeconfig names the one
+      (the kubeconfig it was started with).
       ACTION: stop | start | cut-watches | compact | reset | latency ms=500 |
               failures rate=0.5 status=503 retryAfterSeconds=2 | expire user=viewer |
               deny user=viewer verb=list resource=secrets |
               stats | reset-stats   (requests, watches, connections, bytes sent)`;
 
-const MAX_CLUSTERS = 2000;
 
 function defaultKubeconfig(): string {
   return join(tmpdir(), `flotilla-lab-${process.getuid?.() ?? 'user'}`, 'kubeconfig');
@@ -29,6 +43,7 @@ function defaultKubeconfig(): string {
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'fault') return fault(argv.slice(1));
+  if (argv[0] === 'start') argv = argv.slice(1);
   const { values } = explained(() => parseArgs({
     args: argv,
     options: {
@@ -61,6 +76,20 @@ async function main(argv: string[]): Promise<void> {
   const admin = await startAdminEndpoint(fleet, adminPort);
   const adminFile = `${kubeconfigPath}.admin.json`;
   await writeFileAtomic(adminFile, JSON.stringify({ url: admin.url, token: admin.token }));
+  let removeRecord = () => undefined as void;
+  try {
+    removeRecord = await writeLabRecord({
+      pid: process.pid,
+      url: admin.url,
+      token: admin.token,
+      kubeconfig: kubeconfigPath,
+      clusters: fleet.clusters.length,
+      startedAt: new Date().toISOString(),
+    });
+  } catch (err) {
+    // The fleet works without it; only `fault` without --kubeconfig will not find it.
+    console.error(`Warning: could not register the fleet in ${labRuntimeDir()} (${(err as Error).message}); pass --kubeconfig ${kubeconfigPath} to fault.`);
+  }
 
   for (const s of fleet.setAside) {
     console.error(`Warning: ${s.path} could not be read (${s.reason}); it is kept as ${s.movedTo} and ${s.cluster} started afresh.`);
@@ -83,7 +112,9 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     console.log('\nStopping the lab fleet…');
     try {
-      rmSync(adminFile, { force: true }); // `fault` should not find a fleet that is going away
+      // `fault` should not find a fleet that is going away
+      rmSync(adminFile, { force: true });
+      removeRecord();
       await admin.close();
       await fleet.stop();
     } catch (err) {
@@ -114,13 +145,7 @@ async function fault(argv: string[]): Promise<void> {
   }));
   const [action, cluster, ...pairs] = positionals;
   if (!action || !cluster) throw new Error(`fault needs an ACTION and a CLUSTER\n${USAGE}`);
-  const adminFile = values['admin-file'] ?? `${resolve(values.kubeconfig ?? defaultKubeconfig())}.admin.json`;
-  let admin: { url: string; token: string };
-  try {
-    admin = JSON.parse(readFileSync(adminFile, 'utf8'));
-  } catch {
-    throw new Error(`no running lab fleet found (${adminFile} is missing); start one with npm run lab, or pass --admin-file`);
-  }
+  const admin = findAdmin(values['admin-file'], values.kubeconfig);
   const body: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
@@ -152,7 +177,29 @@ async function fault(argv: string[]): Promise<void> {
   console.log(text);
 }
 
+/**
+ * The admin endpoint `fault` talks to: the one named by --admin-file or
+ * --kubeconfig, or else the only lab fleet running for this user.
+ */
+function findAdmin(adminFile: string | undefined, kubeconfig: string | undefined): { url: string; token: string } {
+  if (adminFile || kubeconfig) {
+    const file = adminFile ?? `${resolve(kubeconfig!)}.admin.json`;
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as { url: string; token: string };
+    } catch {
+      throw new Error(`no running lab fleet found (${file} is missing); start one with npm run lab`);
+    }
+  }
+  const running = runningLabs();
+  if (running.length === 1) return running[0];
+  if (running.length === 0) {
+    throw new Error(`no running lab fleet found (none has registered in ${labRuntimeDir()}); start one with npm run lab, or pass --kubeconfig FILE or --admin-file FILE`);
+  }
+  const lines = running.map((r: LabRecord) => `  --kubeconfig ${r.kubeconfig}   (pid ${r.pid}, ${r.clusters} cluster${r.clusters === 1 ? '' : 's'}, up since ${r.startedAt})`);
+  throw new CliError(`${running.length} lab fleets are running; say which with --kubeconfig FILE (the kubeconfig it was started with):\n${lines.join('\n')}`, EXIT_AMBIGUOUS);
+}
+
 main(process.argv.slice(2)).catch((err: Error) => {
   console.error(`lab: ${err.message}`);
-  process.exit(1);
+  process.exit(err instanceof CliError ? err.exitCode : 1);
 });

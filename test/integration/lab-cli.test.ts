@@ -2,6 +2,9 @@
  * `npm run lab` as a person uses it: start a fleet, point kubectl at the
  * kubeconfig it prints, break a cluster from another terminal with
  * `npm run lab -- fault …`, Ctrl-C. And bad arguments get a clear message.
+ * `fault` finds the running fleet by itself (through the record each lab
+ * leaves in the per-user runtime folder, here a temporary XDG_RUNTIME_DIR),
+ * and asks which one when several run.
  *
  * The long-running fleet is started through tsx directly (what `npx tsx`
  * runs): npm itself, on SIGINT, re-raises the signal after its child exits,
@@ -9,7 +12,7 @@
  * `npx tsx`, whose exit code is the CLI's.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +27,18 @@ const CLI = 'main/lab/cli.ts';
 
 let dir: string;
 let kubeconfig: string;
+/** XDG_RUNTIME_DIR of every lab and fault these tests run, so that no other lab on this machine is found. */
+let runtime: string;
+const env = () => ({ ...process.env, XDG_RUNTIME_DIR: runtime });
+/** The kubeconfigs of the labs recorded in the runtime folder (tsx runs the CLI in a child, so pids are not the spawned ones). */
+function records(): string[] {
+  const folder = join(runtime, 'flotilla-lab');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => (JSON.parse(readFileSync(join(folder, f), 'utf8')) as { kubeconfig: string }).kubeconfig)
+    .sort();
+}
 let lab: ChildProcess;
 let stdout = '';
 let stderr = '';
@@ -32,7 +47,7 @@ let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 /** Runs `npx tsx main/lab/cli.ts …` to completion. */
 function npxLab(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('npx', ['tsx', CLI, ...args], { cwd: ROOT, timeout: 30_000 }, (error, out, err) => {
+    execFile('npx', ['tsx', CLI, ...args], { cwd: ROOT, timeout: 30_000, env: env() }, (error, out, err) => {
       done({ code: error ? Number(error.code ?? 1) : 0, stdout: out, stderr: err });
     });
   });
@@ -53,22 +68,48 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
+interface RunningLab {
+  process: ChildProcess;
+  output(): { stdout: string; stderr: string };
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `tsx main/lab/cli.ts …` and waits until it prints its kubeconfig (or exits). */
+async function startLab(args: string[]): Promise<RunningLab> {
+  const child = spawn(TSX, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: env() });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d));
+  child.stderr!.on('data', (d: Buffer) => (err += d));
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  await eventually(() => /^Kubeconfig: .+$/m.test(out) || child.exitCode !== null, 'the lab to print its kubeconfig', 30_000);
+  return { process: child, output: () => ({ stdout: out, stderr: err }), exited: done };
+}
+
+const others: RunningLab[] = [];
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'flotilla-lab-cli-'));
+  runtime = mkdtempSync(join(tmpdir(), 'flotilla-lab-cli-runtime-'));
   kubeconfig = join(dir, 'lab.yaml');
-  lab = spawn(TSX, [CLI, '--clusters', '2', '--kubeconfig', kubeconfig], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const first = await startLab(['--clusters', '2', '--kubeconfig', kubeconfig]);
+  lab = first.process;
+  exited = first.exited;
+  ({ stdout, stderr } = first.output());
+  // Later output (the shutdown messages) is read through these.
   lab.stdout!.on('data', (d: Buffer) => (stdout += d));
   lab.stderr!.on('data', (d: Buffer) => (stderr += d));
-  exited = new Promise((done) => lab.on('exit', (code, signal) => done({ code, signal })));
-  await eventually(() => /^Kubeconfig: .+$/m.test(stdout) || lab.exitCode !== null, 'the lab to print its kubeconfig', 30_000);
 });
 
 afterAll(async () => {
-  if (lab && lab.exitCode === null && lab.signalCode === null) {
-    lab.kill('SIGKILL');
-    await exited;
+  for (const running of [{ process: lab, exited }, ...others]) {
+    if (running.process && running.process.exitCode === null && running.process.signalCode === null) {
+      running.process.kill('SIGKILL');
+      await running.exited;
+    }
   }
   rmSync(dir, { recursive: true, force: true });
+  rmSync(runtime, { recursive: true, force: true });
 });
 
 describe('npm run lab', () => {
@@ -106,6 +147,48 @@ describe('npm run lab', () => {
     expect(unknown.stderr).toContain('lab: the lab fleet refused (HTTP 404): no cluster named cluster-9 in this lab fleet');
   });
 
+  it('fault finds the one running lab without --kubeconfig, and ignores the record of a lab that died', async () => {
+    // A record left by a process that is gone (a lab killed with SIGKILL leaves one).
+    const dead = spawn(process.execPath, ['-e', '']);
+    const deadPid = await new Promise<number>((done) => dead.on('exit', () => done(dead.pid!)));
+    writeFileSync(
+      join(runtime, 'flotilla-lab', `${deadPid}.json`),
+      JSON.stringify({ pid: deadPid, url: 'http://127.0.0.1:9', token: 'x', kubeconfig: '/gone', clusters: 1, startedAt: '2020-01-01T00:00:00.000Z' }),
+    );
+    const stopped = await npxLab(['fault', 'stop', 'cluster-2']);
+    expect(stopped.stderr.replace(/npm warn.*\n/g, '')).toBe('');
+    expect([stopped.code, JSON.parse(stopped.stdout)]).toEqual([0, expect.objectContaining({ name: 'cluster-2', up: false })]);
+    expect(await accepts(portOf('cluster-2'))).toBe(false);
+    expect(records()).toEqual([kubeconfig]);
+    expect((await npxLab(['fault', 'start', 'cluster-2'])).code).toBe(0);
+    expect(await accepts(portOf('cluster-2'))).toBe(true);
+  });
+
+  it('with two labs running, fault names both and asks for --kubeconfig (exit code 2); with it, acts on the one named', async () => {
+    const second = join(dir, 'second.yaml');
+    const other = await startLab(['--clusters', '1', '--kubeconfig', second]);
+    others.push(other);
+    expect(records()).toEqual([kubeconfig, second].sort());
+
+    const ambiguous = await npxLab(['fault', 'stats', 'cluster-1']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stdout).toBe('');
+    expect(ambiguous.stderr).toContain('lab: 2 lab fleets are running; say which with --kubeconfig FILE');
+    expect(ambiguous.stderr).toMatch(new RegExp(`^  --kubeconfig ${kubeconfig}   \\(pid \\d+, 2 clusters, up since \\S+\\)$`, 'm'));
+    expect(ambiguous.stderr).toMatch(new RegExp(`^  --kubeconfig ${second}   \\(pid \\d+, 1 cluster, up since \\S+\\)$`, 'm'));
+
+    const chosen = await npxLab(['fault', 'latency', 'cluster-1', 'ms=5', '--kubeconfig', second]);
+    expect(chosen.code).toBe(0);
+    expect(JSON.parse(chosen.stdout)).toMatchObject({ name: 'cluster-1', faults: { latencyMs: 5 } });
+
+    other.process.kill('SIGINT');
+    expect(await other.exited).toEqual({ code: 0, signal: null });
+    expect(records()).toEqual([kubeconfig]);
+    // One lab again: found without help, and it is the first one (its cluster-1 has no latency).
+    const found = await npxLab(['fault', 'reset', 'cluster-1']);
+    expect([found.code, JSON.parse(found.stdout).faults.latencyMs]).toEqual([0, 0]);
+  });
+
   it('stops cleanly on SIGINT: exit code 0, listeners closed, admin file removed', async () => {
     const ports = [portOf('cluster-1'), portOf('cluster-2')];
     expect(existsSync(`${kubeconfig}.admin.json`)).toBe(true);
@@ -114,6 +197,9 @@ describe('npm run lab', () => {
     expect(stdout).toMatch(/Stopping the lab fleet…\nLab fleet stopped\.\n$/);
     for (const port of ports) expect(await accepts(port)).toBe(false);
     expect(existsSync(`${kubeconfig}.admin.json`)).toBe(false);
+    expect(records()).toEqual([]);
+    const alone = await npxLab(['fault', 'stop', 'cluster-1']);
+    expect([alone.code, alone.stderr]).toEqual([1, expect.stringContaining('lab: no running lab fleet found')]);
     const late = await npxLab(['fault', 'stop', 'cluster-1', '--kubeconfig', kubeconfig]);
     expect(late.code).toBe(1);
     expect(late.stderr).toContain('lab: no running lab fleet found');

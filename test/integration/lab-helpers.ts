@@ -145,7 +145,7 @@ export interface OpenWatch {
   close(): void;
 }
 
-/** Opens a raw watch (`?watch=true` is added) and collects its events. */
+/** Opens a raw watch (`?watch=true` is added unless `path` spells `watch=` its own way) and collects its events. */
 export function openWatch(cluster: LabCluster, path: string, user: LabUser['id'] = 'admin'): OpenWatch {
   const events: OpenWatch['events'] = [];
   const token = cluster.user(user).token;
@@ -155,7 +155,7 @@ export function openWatch(cluster: LabCluster, path: string, user: LabUser['id']
   const status = new Promise<number>((resolve, reject) => ((settleStatus = resolve), (failStatus = reject)));
   const ended = new Promise<'end' | 'aborted'>((resolve) => (settleEnd = resolve));
   const req = httpsRequest(
-    `${cluster.apiUrl}${path}${path.includes('?') ? '&' : '?'}watch=true`,
+    /[?&]watch=/.test(path) ? `${cluster.apiUrl}${path}` : `${cluster.apiUrl}${path}${path.includes('?') ? '&' : '?'}watch=true`,
     { ca: cluster.state.ca.certPem, headers: token ? { authorization: `Bearer ${token}` } : {}, agent: false },
     (res) => {
       settleStatus(res.statusCode ?? 0);

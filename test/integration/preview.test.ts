@@ -99,7 +99,7 @@ describe('preview command line', () => {
   });
 
   it('says what is wrong with a bad option', () => {
-    expect(() => parsePreviewArgs(['--lab', '0'])).toThrow('--lab must be a whole number from 1 to 500 (got 0)');
+    expect(() => parsePreviewArgs(['--lab', '0'])).toThrow('--lab must be a whole number from 1 to 1000 (got 0)');
     expect(() => parsePreviewArgs(['--lab'])).toThrow('--lab needs a value');
     expect(() => parsePreviewArgs(['--open'])).toThrow('unknown option --open');
   });
