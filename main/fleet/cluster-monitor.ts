@@ -1,7 +1,8 @@
 /**
  * Everything the fleet view knows about one cluster, kept current: a cheap
- * reachability probe (GET /version, short timeout, its own limiter lane —
- * the only periodic request) and watches on the Kasten objects that make a
+ * reachability probe (GET /version, short timeout, its own limiter lane;
+ * an HTTP/2 PING instead while the watches are open, so that an idle fleet
+ * costs its clusters almost no requests) and watches on the Kasten objects that make a
  * row (Clusters in kasten-io-mc; mc-cluster-info and mc-join-status in
  * kasten-io; K10's Deployments; Applications; Policies; the four action
  * kinds). It tells its owner when something changed (`onDirty`) and lets it
@@ -77,6 +78,9 @@ export interface ErrorAt {
   at: string;
 }
 
+/** Longest time between GET /version requests of a cluster whose watches are all open over HTTP/2 (see pingOnce). */
+const VERSION_EVERY_MS = 5 * 60_000;
+
 /** Errors that mean "the cluster is not there": worth a probe now. */
 const CONNECTION_ERRORS = new Set<ErrorCode>(['UNREACHABLE', 'TIMEOUT', 'DNS', 'TLS']);
 
@@ -94,6 +98,8 @@ export class ClusterMonitor {
   private watching = false;
   private starting: Promise<void> | undefined;
   private lastReportedAt = 0;
+  /** When GET /version last answered 200 (see pingOnce). */
+  private versionAt = 0;
 
   /** What the row shows; latency only moves when the change is worth showing (see latencyChanged). */
   reachability: Reachability = { state: 'checking' };
@@ -190,6 +196,7 @@ export class ClusterMonitor {
       return;
     }
     for (const inf of this.informers) inf.kick();
+    this.versionAt = 0; // asked to check: a real request, not a ping
     await this.probe();
   }
 
@@ -257,8 +264,35 @@ export class ClusterMonitor {
     this.probeTimer.unref?.();
   }
 
+  /**
+   * While every watch is open on an HTTP/2 connection, the cluster is
+   * checked with a PING on it, which costs the server no request; GET
+   * /version is asked at most every VERSION_EVERY_MS then (for an upgrade
+   * that kept the connection), and whenever a ping gets no answer, so that
+   * an unreachable cluster is told by the request's own error.
+   */
+  private async pingOnce(client: ClusterClient): Promise<boolean> {
+    const quiet = this.reachability.state === 'reachable' && !this.probeError && Date.now() - this.versionAt < VERSION_EVERY_MS;
+    if (!quiet || !this.watching || !this.informers.every((i) => i.watching)) return false;
+    const rtt = await client.ping(this.deps.tuning.probeTimeoutMs);
+    if (rtt === undefined || this.stopped) return false;
+    this.reachable(Math.round(rtt), false);
+    return true;
+  }
+
+  /** A probe answered: the row says reachable, with the latency when it moved enough to show. */
+  private reachable(latency: number, changed: boolean): void {
+    if (changed || latencyChanged(this.reachability.latencyMs, latency) || Date.now() - this.lastReportedAt > 60_000) {
+      this.reachability = { state: 'reachable', latencyMs: latency, checkedAt: new Date().toISOString() };
+      this.lastReportedAt = Date.now();
+      this.deps.onDirty(this.id);
+    }
+  }
+
   private async probeOnce(): Promise<void> {
     const client = this.client!;
+    if (await this.pingOnce(client)) return;
+    if (this.stopped) return;
     const now = () => new Date().toISOString();
     const wasState = this.reachability.state;
     try {
@@ -267,6 +301,7 @@ export class ClusterMonitor {
       const latency = Math.round(res.latencyMs);
       let changed = wasState !== 'reachable';
       if (res.status === 200) {
+        this.versionAt = Date.now();
         const v = parseJson<{ gitVersion?: string }>(res.body);
         if (v?.gitVersion && v.gitVersion !== this.kubernetesVersion) {
           this.kubernetesVersion = v.gitVersion;
@@ -282,11 +317,7 @@ export class ClusterMonitor {
         }
       }
       // The checked-at time is refreshed at least every minute even when nothing else moves.
-      if (changed || latencyChanged(this.reachability.latencyMs, latency) || Date.now() - this.lastReportedAt > 60_000) {
-        this.reachability = { state: 'reachable', latencyMs: latency, checkedAt: now() };
-        this.lastReportedAt = Date.now();
-        this.deps.onDirty(this.id);
-      }
+      this.reachable(latency, changed);
       this.unreachableSince = undefined;
       if (wasState === 'unreachable') for (const inf of this.informers) inf.kick();
       this.startWatches();

@@ -60,7 +60,10 @@ const DEFAULT_TUNING: MonitorTuning = {
   maxProbeIntervalMs: 60_000,
   requestTimeoutMs: 15_000,
   watchBackoff: { initialMs: 1_000, maxMs: 30_000 },
-  watchSeconds: 300,
+  // Each renewal is a request: ten watches renewed every 5 min cost a cluster 2 a minute. Half an hour is
+  // kube-apiserver's own default (--min-request-timeout); a dead connection is found sooner by the probe
+  // or the HTTP/2 ping, not by this clock.
+  watchSeconds: 1_800,
 };
 
 interface Entry {

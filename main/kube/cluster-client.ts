@@ -361,6 +361,15 @@ export class ClusterClient {
     return new ApiClass(config);
   }
 
+  /**
+   * The round trip of an HTTP/2 PING on the connection the watches use (ms);
+   * undefined when there is none (HTTP/1.1, nothing open) or no answer came
+   * in time. Tells that the cluster is there without a request.
+   */
+  ping(timeoutMs: number): Promise<number | undefined> {
+    return this.h2?.ping(timeoutMs) ?? Promise.resolve(undefined);
+  }
+
   /** Drops every connection, watch and request of this cluster. */
   close(): void {
     this.closed = true;

@@ -116,6 +116,29 @@ export class H2Pool {
     }
   }
 
+  /**
+   * The round trip of an HTTP/2 PING on a session that carries streams now
+   * (ms), or undefined when there is none or no answer came within
+   * `timeoutMs`: a liveness check that costs the server no request.
+   */
+  ping(timeoutMs: number): Promise<number | undefined> {
+    const entry = this.entries.find((e) => e.active > 0 && !e.draining && !e.session.destroyed && !e.session.closed);
+    if (!entry) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      const late = setTimeout(() => resolve(undefined), timeoutMs);
+      late.unref();
+      try {
+        entry.session.ping((err, durationMs) => {
+          clearTimeout(late);
+          resolve(err ? undefined : durationMs);
+        });
+      } catch {
+        clearTimeout(late);
+        resolve(undefined);
+      }
+    });
+  }
+
   /** Streams of existing sessions go on; new ones get a new session (credentials changed). */
   reset(): void {
     for (const e of [...this.entries]) {

@@ -188,6 +188,21 @@ describe('the fleet view', () => {
     expect(fleet.snapshot().summary).toMatchObject({ primaries: 1, secondaries: 0 });
   });
 
+  it('asks an idle cluster nothing while its watches are open: the probe is then an HTTP/2 ping', async () => {
+    const c1 = lab.cluster('cluster-1');
+    await eventually(() => fleet.stats().openWatches === fleet.stats().watches, 'every watch to be open');
+    await new Promise((r) => setTimeout(r, 2 * TUNING.probeIntervalMs!));
+    c1.resetStats();
+    await new Promise((r) => setTimeout(r, 6 * TUNING.probeIntervalMs!));
+    const s = c1.stats();
+    expect(s.requests.total).toBe(0);
+    expect(s.connections.h2Sessions.open).toBe(1);
+    expect(row('cluster-1')?.reachability).toMatchObject({ state: 'reachable', latencyMs: expect.any(Number) });
+    // Asked to check, it sends a real request.
+    await fleet.refresh('imported:cluster-1');
+    expect(c1.stats().requests.byVerb.get).toBe(1);
+  });
+
   it('shows a cluster that goes down as unreachable within seconds, and recovers by itself', async () => {
     const c3 = lab.cluster('cluster-3');
     await c3.stop();
