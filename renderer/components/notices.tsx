@@ -7,7 +7,7 @@ export function Notices() {
   const dismiss = useAppStore((s) => s.dismissNotice);
   if (notices.length === 0) return null;
   return (
-    <div className="notices" data-testid="notices">
+    <section className="notices" aria-label="Messages" data-testid="notices">
       {notices.map((n) => (
         <div key={n.id} className={`notice notice--${n.tone}`} role={n.tone === 'error' ? 'alert' : 'status'} data-testid="notice">
           <AlertIcon />
@@ -17,6 +17,6 @@ export function Notices() {
           </button>
         </div>
       ))}
-    </div>
+    </section>
   );
 }

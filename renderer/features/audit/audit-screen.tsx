@@ -99,8 +99,9 @@ export function AuditScreen() {
           {filter.cluster || filter.action ? 'No entry matches the filters.' : 'Nothing recorded yet: actions such as promote, token reveals and joins appear here.'}
         </p>
       )}
+      {/* The entries scroll: the frame is focusable, and named, so the keyboard can scroll it too. */}
       {entries.length > 0 && (
-        <div className="data-frame audit-frame">
+        <div className="data-frame audit-frame" tabIndex={0} role="region" aria-label="Audit log entries">
           <table className="data-table audit-table" data-testid="audit-table">
             <thead>
               <tr>

@@ -106,14 +106,14 @@ export function ClusterDetail({ onRequestRemove, onAction }: ClusterDetailProps)
         </Field>
       </DetailSection>
 
-      <DetailSection title="Labels">
+      <DetailSection title="Labels" fields={false}>
         <div className="detail-labels">
           <LabelChips labels={row.labels} />
         </div>
       </DetailSection>
 
       {row.lastError && (
-        <DetailSection title="Last error">
+        <DetailSection title="Last error" fields={false}>
           <div className="detail-error" data-testid="detail-error">
             <div className="detail-error-code">
               {row.lastError.code} · {formatAgo(row.lastError.at)}
@@ -140,11 +140,12 @@ export function ClusterDetail({ onRequestRemove, onAction }: ClusterDetailProps)
   );
 }
 
-function DetailSection({ title, children }: { title: string; children: ReactNode }) {
+/** A titled part of the panel; `fields` (the default) when its children are Field pairs, which only a <dl> may hold. */
+function DetailSection({ title, children, fields = true }: { title: string; children: ReactNode; fields?: boolean }) {
   return (
     <section className="detail-section">
       <h3>{title}</h3>
-      <dl className="detail-fields">{children}</dl>
+      {fields ? <dl className="detail-fields">{children}</dl> : <div className="detail-fields">{children}</div>}
     </section>
   );
 }

@@ -36,6 +36,8 @@ export function FleetScreen() {
 
   return (
     <div className="fleet" data-testid="fleet-screen">
+      {/* The screen's title for assistive technology; the header's current tab says it to the eye. */}
+      <h1 className="visually-hidden">Fleet</h1>
       <FleetSummary />
       {total === 0 ? (
         <EmptyFleet />

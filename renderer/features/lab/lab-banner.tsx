@@ -19,7 +19,8 @@ export function LabBanner() {
   if (!running) return null;
 
   return (
-    <div className="lab-banner" role="note" data-testid="lab-banner">
+    // A named section is a region landmark: the banner is on every screen, outside <main>.
+    <section className="lab-banner" aria-label="Lab fleet" data-testid="lab-banner">
       <FlaskIcon />
       <strong>{LAB_NOTICE}</strong>
       <span className="lab-banner-detail">{plural(count, 'cluster')} on 127.0.0.1 · gone when the lab stops or Flotilla quits</span>
@@ -44,6 +45,6 @@ export function LabBanner() {
           Clusters you imported stay.
         </p>
       </ConfirmDialog>
-    </div>
+    </section>
   );
 }

@@ -187,7 +187,7 @@ function PathsPanel() {
               {paths?.[which] ?? '…'}
             </dd>
             <dd>
-              <button type="button" className="btn btn-small" onClick={() => void openPath(which)} aria-label={`Open the folder of the ${label.toLowerCase()}`} data-testid={`settings-open-${which}`}>
+              <button type="button" className="btn btn-small" onClick={() => void openPath(which)} aria-label={`Open folder of the ${label.toLowerCase()}`} data-testid={`settings-open-${which}`}>
                 Open folder
               </button>
             </dd>
