@@ -14,8 +14,9 @@
  *   `metadata.remainingItemCount` (a full list only when a server gives no
  *   count, which Kubernetes may do with some selectors or storages).
  *
- * A cluster's requests go one at a time by default (`perClusterInFlight`),
- * the probe first, over one keep-alive connection; clusters go in parallel.
+ * A cluster's requests go over its one connection, the probe first: several
+ * at once as HTTP/2 streams, one at a time over an HTTP/1.1 keep-alive
+ * connection (`perClusterInFlight`); clusters go in parallel.
  * As in ClusterMonitor, a cluster whose probe fails (except by a timeout: a
  * slow cluster is still a cluster) shows as unreachable with nothing else:
  * its lists are aborted and what they returned is not used, so both paths
@@ -79,10 +80,11 @@ export interface FleetOnceOptions {
   /** A probe slower than this marks the cluster unreachable (as ClusterMonitor's default). Default 5 000. */
   probeTimeoutMs?: number;
   /**
-   * Requests in flight to one cluster (the probe included). Default 1: a
-   * cluster's requests then share one keep-alive connection, one TLS
-   * handshake per cluster instead of one per parallel request, which is
-   * most of what a read of a whole fleet costs; clusters run in parallel.
+   * Requests in flight to one cluster (the probe included). Default: 6 for a
+   * client that speaks HTTP/2 (all of them streams of one connection), 1
+   * over HTTP/1.1, where a cluster's requests then share one keep-alive
+   * connection: one TLS handshake per cluster instead of one per parallel
+   * request, which is most of what a read of a whole fleet costs.
    */
   perClusterInFlight?: number;
   /** Reads again of a cluster whose read failed with an error that may pass (see the module comment). Default 2. */
@@ -145,7 +147,7 @@ export async function readFleetOnce(deps: FleetOnceDeps, opts: FleetOnceOptions 
   const fresh = (cluster: StoredCluster): Reading => ({ cluster, reachability: { state: 'checking' }, actions: [] });
   const readings: Reading[] = clusters.map(fresh);
   const signal = controller.signal;
-  const tuning = { probeTimeoutMs: opts.probeTimeoutMs ?? 5_000, inFlight: Math.max(1, opts.perClusterInFlight ?? 1) };
+  const tuning = { probeTimeoutMs: opts.probeTimeoutMs ?? 5_000, inFlight: opts.perClusterInFlight };
   try {
     let next = 0;
     const worker = async () => {
@@ -242,11 +244,10 @@ async function readCluster(
   r: Reading,
   pool: FleetOnceDeps['pool'],
   deadline: AbortSignal,
-  tuning: { probeTimeoutMs: number; inFlight: number },
+  tuning: { probeTimeoutMs: number; inFlight: number | undefined },
   counted: (id: string, what: string) => void,
 ): Promise<void> {
   const c = r.cluster;
-  const turn = gate(tuning.inFlight);
   let client: ClusterClient | undefined;
   try {
     client = await orAbort(pool.client(c.id), deadline);
@@ -257,6 +258,7 @@ async function readCluster(
     return;
   }
   if (!client || deadline.aborted) return;
+  const turn = gate(Math.max(1, tuning.inFlight ?? (client.h2 ? 6 : 1)));
   // The lists stop at the deadline, or when the probe says the cluster is not there.
   const lists = new AbortController();
   setMaxListeners(0, lists.signal);

@@ -8,10 +8,12 @@
  *   `kubectl --context C get applications.apps.kio.kasten.io -A` for every
  *   context, one after another;
  * - kubectl, `xargs -P 8`: the same commands, eight at a time;
- * - `flotilla fleet --json --wait 60` as a child process
- *   (`node --import tsx main/cli/main.ts`, as test/support/flotilla-cli.ts),
- *   from spawn to exit; and `flotilla --help` alone, the start-up floor
- *   (node, tsx, module loading) that every CLI run pays;
+ * - `flotilla fleet --json --wait 60` as a child process, from spawn to
+ *   exit: the CLI bundled as the app bundles it (esbuild, one file: what
+ *   the installed `flotilla` runs inside the app's binary, here on this
+ *   machine's node, since Electron's binary cannot run here), and from the
+ *   sources through tsx (`npm run cli`); and `flotilla --help` alone, each
+ *   way, the start-up floor that every CLI run pays;
  * - the one-shot read in process (readFleetOnce over a TestRegistry with
  *   the fleet's kubeconfig parsed once): the CLI's work without its start-up
  *   and its kubeconfig reading;
@@ -29,8 +31,9 @@
  * does for a session; every context is a new server to it, so each command
  * does its own discovery, as a first look at a fleet does.
  *
- * The lab fleet runs in this process (as fleet-service.bench.ts runs it);
- * kubectl and the CLI are child processes. Output is checked: each kubectl
+ * The lab fleet runs in a process of its own (`npm run lab`); kubectl and
+ * the CLI are child processes, and the in-process figures share nothing
+ * with the lab. Output is checked: each kubectl
  * command must exit 0, the CLI's rows must all be complete. Figures go to
  * bench-results/fleet-vs-kubectl.json; the issue's target ("flotilla fleet
  * --json --wait over 300 clusters: at least 20× faster than xargs -P 8
@@ -40,6 +43,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,11 +51,10 @@ import { createKubeconfigFileClusters } from '../../main/clusters/kubeconfig-fil
 import { readFleetOnce } from '../../main/fleet/fleet-once.js';
 import { FleetService } from '../../main/fleet/fleet-service.js';
 import { ClusterPool } from '../../main/kube/cluster-pool.js';
-import { startLabFleet } from '../../main/lab/fleet.js';
 import type { FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
 import { KUBECTL } from '../support/kubectl.js';
-import { machine, round } from './support.js';
+import { machine, round, startLabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -151,17 +154,40 @@ function cliEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-async function flotillaFleet(kubeconfig: string, dataDir: string, clusters: number): Promise<{ ms: number; complete: number; applications: number }> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', 'fleet', '--json', '--wait', '60', '--kubeconfig', kubeconfig, '--data-dir', dataDir], cliEnv(), 120_000);
-  if (r.code !== 0) throw new Error(`flotilla fleet exited with ${r.code}: ${r.stderr}`);
+/** How the CLI is started: its bundle on node, or its sources through tsx. */
+type CliRun = { how: 'bundle'; file: string } | { how: 'tsx' };
+const cliArgs = (cli: CliRun, args: string[]) => (cli.how === 'bundle' ? [cli.file, ...args] : ['--import', 'tsx', 'main/cli/main.ts', ...args]);
+
+/** main/cli/main.ts as one ESM file, with the options build/bundle.mjs gives the app's main bundle. */
+async function bundleCli(dir: string): Promise<string> {
+  const file = join(dir, 'flotilla.mjs');
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: ['main/cli/main.ts'],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['electron', 'keytar'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __flotillaCreateRequire } from 'node:module'; const require = __flotillaCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return file;
+}
+
+async function flotillaFleet(cli: CliRun, kubeconfig: string, dataDir: string, clusters: number): Promise<{ ms: number; complete: number; applications: number }> {
+  const r = await run(process.execPath, cliArgs(cli, ['fleet', '--json', '--wait', '60', '--kubeconfig', kubeconfig, '--data-dir', dataDir]), cliEnv(), 120_000);
+  if (r.code !== 0) throw new Error(`flotilla fleet (${cli.how}) exited with ${r.code}: ${r.stderr}`);
   const rows = JSON.parse(r.stdout) as FleetRow[];
   if (rows.length !== clusters) throw new Error(`flotilla fleet printed ${rows.length} rows for ${clusters} clusters`);
   return { ms: r.ms, complete: rows.filter(complete).length, applications: rows.reduce((n, x) => n + (x.counts.applications ?? 0), 0) };
 }
 
-async function flotillaHelp(dataDir: string): Promise<number> {
-  const r = await run(process.execPath, ['--import', 'tsx', 'main/cli/main.ts', '--help', '--data-dir', dataDir], cliEnv(), 60_000);
-  if (r.code !== 0) throw new Error(`flotilla --help exited with ${r.code}: ${r.stderr}`);
+async function flotillaHelp(cli: CliRun, dataDir: string): Promise<number> {
+  const r = await run(process.execPath, cliArgs(cli, ['--help', '--data-dir', dataDir]), cliEnv(), 60_000);
+  if (r.code !== 0) throw new Error(`flotilla --help (${cli.how}) exited with ${r.code}: ${r.stderr}`);
   return r.ms;
 }
 
@@ -214,10 +240,14 @@ interface SizeResult {
   kubectlParallel: number;
   /** Rows kubectl printed (all clusters): a check that it read what Flotilla counts. */
   kubectlApplications: number;
+  /** The bundled CLI (what the app runs), spawn to exit. */
   flotillaFleetMs: number;
   flotillaCompleteRows: number;
   flotillaApplications: number;
   flotillaHelpMs: number;
+  /** The same from the sources through tsx (`npm run cli`). */
+  flotillaFleetTsxMs: number;
+  flotillaHelpTsxMs: number;
   onceInProcessMs: number;
   onceRequests: number;
   kubeconfigReadingMs: number;
@@ -227,14 +257,16 @@ interface SizeResult {
 
 async function measure(size: number, parallel: number): Promise<SizeResult> {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-vs-kubectl-'));
-  const kubeconfig = join(dir, 'lab.kubeconfig');
   const t0 = performance.now();
-  const lab = await startLabFleet({ clusters: size, kubeconfigPath: kubeconfig, k10: { log: () => undefined } });
+  const lab = await startLabProcess(size);
   const labStartMs = performance.now() - t0;
-  const contexts = lab.clusters.map((c) => c.name);
-  const yaml = lab.kubeconfig();
-  console.log(`  ${size} clusters: lab up in ${labStartMs.toFixed(0)} ms`);
+  const kubeconfig = lab.kubeconfigPath;
+  const contexts = (await lab.admin<{ name: string }[]>('/clusters')).map((c) => c.name);
+  const yaml = lab.kubeconfig;
+  console.log(`  ${size} clusters: lab up in ${labStartMs.toFixed(0)} ms (its own process)`);
   try {
+    const bundle: CliRun = { how: 'bundle', file: await bundleCli(dir) };
+    const tsx: CliRun = { how: 'tsx' };
     // Once untimed: the first TLS handshakes of the lab's listeners, the OS's file cache for node and kubectl.
     await onceInProcess(yaml);
     let kubectlSequentialMs: number | undefined;
@@ -245,10 +277,13 @@ async function measure(size: number, parallel: number): Promise<SizeResult> {
     }
     const x = await kubectlXargs(kubeconfig, contexts, parallel);
     console.log(`  ${size} clusters: xargs -P ${parallel} kubectl ${x.ms.toFixed(0)} ms (${x.rows} applications)`);
-    const helpMs = await flotillaHelp(join(dir, 'cli-data'));
-    const f = await flotillaFleet(kubeconfig, join(dir, 'cli-data'), size);
-    console.log(`  ${size} clusters: flotilla fleet --json --wait 60 ${f.ms.toFixed(0)} ms (${f.complete} of ${size} rows complete, ${f.applications} applications; flotilla --help alone ${helpMs.toFixed(0)} ms)`);
+    const helpMs = await flotillaHelp(bundle, join(dir, 'cli-data'));
+    const f = await flotillaFleet(bundle, kubeconfig, join(dir, 'cli-data'), size);
+    console.log(`  ${size} clusters: flotilla fleet --json --wait 60, bundled: ${f.ms.toFixed(0)} ms (${f.complete} of ${size} rows complete, ${f.applications} applications; flotilla --help alone ${helpMs.toFixed(0)} ms)`);
     if (f.applications !== x.rows) console.log(`  note: kubectl printed ${x.rows} applications, flotilla counted ${f.applications}`);
+    const helpTsxMs = await flotillaHelp(tsx, join(dir, 'cli-data'));
+    const ft = await flotillaFleet(tsx, kubeconfig, join(dir, 'cli-data'), size);
+    console.log(`  ${size} clusters: the same through tsx (npm run cli): ${ft.ms.toFixed(0)} ms (--help alone ${helpTsxMs.toFixed(0)} ms)`);
     const once = await onceInProcess(yaml);
     console.log(`  ${size} clusters: one-shot read in process ${once.ms.toFixed(0)} ms, ${once.requests} requests (${(once.requests / size).toFixed(1)} per cluster)`);
     const kcMs = await kubeconfigReading(kubeconfig);
@@ -266,6 +301,8 @@ async function measure(size: number, parallel: number): Promise<SizeResult> {
       flotillaCompleteRows: f.complete,
       flotillaApplications: f.applications,
       flotillaHelpMs: round(helpMs),
+      flotillaFleetTsxMs: round(ft.ms),
+      flotillaHelpTsxMs: round(helpTsxMs),
       onceInProcessMs: round(once.ms),
       onceRequests: once.requests,
       kubeconfigReadingMs: round(kcMs),
@@ -286,7 +323,7 @@ async function measure(size: number, parallel: number): Promise<SizeResult> {
 function report(results: SizeResult[]): { description: string; met: boolean }[] {
   const ms = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(0));
   const x = (n: number | undefined) => (n === undefined ? '-' : `${n.toFixed(2)}×`);
-  console.log('\nclusters  kubectl seq ms  xargs -P8 ms  flotilla fleet ms  (--help ms)  (kubeconfig ms)  once in-process ms  FleetService ms  xargs/flotilla  seq/flotilla  xargs/once');
+  console.log('\nclusters  kubectl seq ms  xargs -P8 ms  flotilla fleet ms  (--help ms)  via tsx ms  (kubeconfig ms)  once in-process ms  FleetService ms  xargs/flotilla  seq/flotilla  xargs/once');
   for (const r of results) {
     console.log(
       [
@@ -295,6 +332,7 @@ function report(results: SizeResult[]): { description: string; met: boolean }[] 
         ms(r.kubectlXargsMs).padStart(12),
         ms(r.flotillaFleetMs).padStart(17),
         ms(r.flotillaHelpMs).padStart(11),
+        ms(r.flotillaFleetTsxMs).padStart(10),
         ms(r.kubeconfigReadingMs).padStart(15),
         ms(r.onceInProcessMs).padStart(18),
         ms(r.fleetServiceFirstSnapshotMs).padStart(15),
@@ -308,7 +346,7 @@ function report(results: SizeResult[]): { description: string; met: boolean }[] 
   const big = results.find((r) => r.clusters === TARGET.clusters);
   if (big) {
     targets.push({
-      description: `flotilla fleet --json --wait over ${big.clusters} clusters: at least ${TARGET.speedup}× faster than xargs -P 8 kubectl (${big.ratios.xargsOverFlotilla.toFixed(2)}×: ${ms(big.flotillaFleetMs)} ms against ${ms(big.kubectlXargsMs)} ms)`,
+      description: `flotilla fleet --json --wait (bundled) over ${big.clusters} clusters: at least ${TARGET.speedup}× faster than xargs -P 8 kubectl (${big.ratios.xargsOverFlotilla.toFixed(2)}×: ${ms(big.flotillaFleetMs)} ms against ${ms(big.kubectlXargsMs)} ms)`,
       met: big.ratios.xargsOverFlotilla >= TARGET.speedup,
     });
   } else {

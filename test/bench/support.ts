@@ -1,10 +1,15 @@
 /**
- * What both benchmarks need: each size runs in a child process of its own
+ * What the benchmarks need: each size runs in a child process of its own
  * (a clean heap, an honest RSS), which prints its result as one
- * `RESULT {json}` line; and a description of the machine for the JSON report.
+ * `RESULT {json}` line; a lab fleet in a process of its own, so that what it
+ * costs to serve is not counted as Flotilla's; and a description of the
+ * machine for the JSON report.
  */
 import { spawn } from 'node:child_process';
-import { arch, cpus, freemem, loadavg, platform, release, totalmem } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { arch, cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { LabFleetStats } from '../../main/lab/stats.js';
 import { onLines } from '../support/lines.js';
 
 export const MB = 1024 * 1024;
@@ -38,5 +43,68 @@ export function machine() {
     loadAverage: loadavg().map((n) => round(n, 2)),
     node: process.version,
     platform: `${platform()} ${release()} ${arch()}`,
+  };
+}
+
+export interface LabProcess {
+  pid: number;
+  kubeconfigPath: string;
+  /** The kubeconfig's text (one context per cluster). */
+  kubeconfig: string;
+  /** The lab's admin endpoint (main/lab/admin.ts), with its token. */
+  admin<T>(path: string, method?: 'GET' | 'POST', body?: unknown): Promise<T>;
+  stats(): Promise<LabFleetStats>;
+  resetStats(): Promise<LabFleetStats>;
+  /** The lab process's resident memory (MB) and CPU time so far (ms), from /proc. */
+  usage(): { rssMB: number; cpuMs: number };
+  stop(): Promise<void>;
+}
+
+/** `npm run lab -- start --clusters N` as a child process, up when it says so; `nodeArgs` go to its node (a profiler's flags). */
+export async function startLabProcess(clusters: number, nodeArgs: string[] = []): Promise<LabProcess> {
+  const root = resolve(import.meta.dirname, '../..');
+  const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-lab-'));
+  const kubeconfigPath = join(dir, 'lab.kubeconfig');
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, 'main/lab/cli.ts'), 'start', '--clusters', String(clusters), '--kubeconfig', kubeconfigPath], {
+    cwd: root,
+    // Its runtime record goes to a folder of its own: a person's `npm run lab -- fault` does not find it.
+    env: { ...process.env, XDG_RUNTIME_DIR: dir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  await new Promise<void>((up, fail) => {
+    onLines(child.stdout!, (line) => {
+      if (line.startsWith('Press Ctrl-C')) up();
+    });
+    void exited.then((code) => fail(new Error(`the lab fleet exited (code ${code}) before it was up`)));
+  });
+  const { url, token } = JSON.parse(readFileSync(`${kubeconfigPath}.admin.json`, 'utf8')) as { url: string; token: string };
+  const admin = async <T>(path: string, method: 'GET' | 'POST' = 'GET', body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    if (!res.ok) throw new Error(`lab admin ${method} ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const ticks = 100; // USER_HZ on Linux
+  return {
+    pid: child.pid!,
+    kubeconfigPath,
+    kubeconfig: readFileSync(kubeconfigPath, 'utf8'),
+    admin,
+    stats: () => admin<LabFleetStats>('/stats'),
+    resetStats: () => admin<LabFleetStats>('/stats/reset', 'POST'),
+    usage() {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 of stat(5); the slice starts at field 3.
+      const cpuMs = ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
+      return { rssMB: rssKb / 1024, cpuMs };
+    },
+    async stop() {
+      child.kill('SIGINT');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
