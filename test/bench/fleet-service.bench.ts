@@ -9,8 +9,9 @@
  *   (probe answered, every watch listed: role, versions and counts known);
  * - what it asked: requests per cluster until every watch was open, the
  *   connections open per cluster, and the bytes received (the lab counts);
- * - memory: this process's RSS and heap before FleetService and after the
- *   first full snapshot (the main process's own figure);
+ * - memory: the RSS and heap of the process that runs FleetService (this
+ *   file bundled as the app's main bundle is, see bundleForNode) before it
+ *   starts and after the first full snapshot: the main process's figure;
  * - events during the initial sync: fleet:changed events and row upserts
  *   per second (throttled to one event per 200 ms);
  * - changes: two new Applications per cluster created over the API, until
@@ -24,14 +25,14 @@
  *
  *   npm run bench -- --sizes 200,500        FLEET_BENCH_SIZES=50 tsx test/bench/fleet-service.bench.ts
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FleetService } from '../../main/fleet/fleet-service.js';
 import { ClusterClient } from '../../main/kube/cluster-client.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
-import { MB, machine, round, runChild, startLabProcess } from './support.js';
+import { MB, bundleForNode, machine, round, runChild, startLabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -230,9 +231,9 @@ async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
   };
 }
 
-function runSize(size: number, idleSeconds: number): Promise<SizeResult> {
-  const args = [...process.execArgv, '--expose-gc', import.meta.filename, '--child', String(size), '--idle', String(idleSeconds)];
-  return runChild<SizeResult>(args, size);
+/** One size in a child process that runs this file bundled, as the app's main process runs its code. */
+function runSize(bundle: string, size: number, idleSeconds: number): Promise<SizeResult> {
+  return runChild<SizeResult>(['--expose-gc', bundle, '--child', String(size), '--idle', String(idleSeconds)], size);
 }
 
 function report(results: SizeResult[]): { description: string; met: boolean }[] {
@@ -284,9 +285,14 @@ if (values.child) {
     .filter((n) => Number.isInteger(n) && n > 0);
   const idleSeconds = Number(values.idle) > 0 ? Number(values.idle) : 20;
   const results: SizeResult[] = [];
-  for (const size of sizes) {
-    console.log(`fleet service over ${size} lab clusters…`);
-    results.push(await runSize(size, idleSeconds));
+  const bundle = await bundleForNode(import.meta.filename);
+  try {
+    for (const size of sizes) {
+      console.log(`fleet service over ${size} lab clusters…`);
+      results.push(await runSize(bundle, size, idleSeconds));
+    }
+  } finally {
+    rmSync(bundle, { force: true });
   }
   const targets = report(results);
   mkdirSync(OUT_DIR, { recursive: true });

@@ -43,7 +43,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { build } from 'esbuild';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -54,7 +53,7 @@ import { ClusterPool } from '../../main/kube/cluster-pool.js';
 import type { FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
 import { KUBECTL } from '../support/kubectl.js';
-import { machine, round, startLabProcess } from './support.js';
+import { bundleForNode, machine, round, startLabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -158,25 +157,6 @@ function cliEnv(): NodeJS.ProcessEnv {
 type CliRun = { how: 'bundle'; file: string } | { how: 'tsx' };
 const cliArgs = (cli: CliRun, args: string[]) => (cli.how === 'bundle' ? [cli.file, ...args] : ['--import', 'tsx', 'main/cli/main.ts', ...args]);
 
-/** main/cli/main.ts as one ESM file, with the options build/bundle.mjs gives the app's main bundle. */
-async function bundleCli(dir: string): Promise<string> {
-  const file = join(dir, 'flotilla.mjs');
-  await build({
-    absWorkingDir: ROOT,
-    entryPoints: ['main/cli/main.ts'],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['electron', 'keytar'],
-    define: { 'process.env.NODE_ENV': '"production"' },
-    banner: { js: "import { createRequire as __flotillaCreateRequire } from 'node:module'; const require = __flotillaCreateRequire(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  return file;
-}
-
 async function flotillaFleet(cli: CliRun, kubeconfig: string, dataDir: string, clusters: number): Promise<{ ms: number; complete: number; applications: number }> {
   const r = await run(process.execPath, cliArgs(cli, ['fleet', '--json', '--wait', '60', '--kubeconfig', kubeconfig, '--data-dir', dataDir]), cliEnv(), 120_000);
   if (r.code !== 0) throw new Error(`flotilla fleet (${cli.how}) exited with ${r.code}: ${r.stderr}`);
@@ -265,7 +245,7 @@ async function measure(size: number, parallel: number): Promise<SizeResult> {
   const yaml = lab.kubeconfig;
   console.log(`  ${size} clusters: lab up in ${labStartMs.toFixed(0)} ms (its own process)`);
   try {
-    const bundle: CliRun = { how: 'bundle', file: await bundleCli(dir) };
+    const bundle: CliRun = { how: 'bundle', file: await bundleForNode(join(ROOT, 'main/cli/main.ts'), dir) };
     const tsx: CliRun = { how: 'tsx' };
     // Once untimed: the first TLS handshakes of the lab's listeners, the OS's file cache for node and kubectl.
     await onceInProcess(yaml);

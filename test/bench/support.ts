@@ -8,7 +8,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { arch, cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import type { LabFleetStats } from '../../main/lab/stats.js';
 import { onLines } from '../support/lines.js';
 
@@ -30,6 +31,31 @@ export function runChild<T>(args: string[], size: number): Promise<T> {
     });
     child.on('exit', (code) => (code === 0 && result ? done(result) : fail(new Error(`the ${size}-cluster run failed (exit code ${code})`))));
   });
+}
+
+/**
+ * `entry` bundled as build/bundle.mjs bundles the app's main process (one
+ * ESM file, esbuild, production): a process that runs it measures the code
+ * as it ships, without tsx compiling sources and holding their source maps
+ * (which costs a process some 130 MB). `dir` defaults to the entry's own
+ * folder, so its `import.meta` paths still hold; the caller removes the file.
+ */
+export async function bundleForNode(entry: string, dir = dirname(entry)): Promise<string> {
+  const file = join(dir, `.bundled-${basename(entry).replace(/\.ts$/, '')}.mjs`);
+  await build({
+    absWorkingDir: resolve(import.meta.dirname, '../..'),
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['electron', 'keytar', 'esbuild'],
+    define: { 'process.env.NODE_ENV': '"production"' },
+    banner: { js: "import { createRequire as __flotillaCreateRequire } from 'node:module'; const require = __flotillaCreateRequire(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return file;
 }
 
 /** The machine the numbers were taken on. */
