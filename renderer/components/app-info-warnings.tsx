@@ -11,6 +11,8 @@ import { useAppStore } from '../store/store.js';
 export function AppInfoWarnings() {
   const keychain = useAppStore((s) => s.appInfo?.keychain);
   const stateProblem = useAppStore((s) => s.appInfo?.stateProblem);
+  const openPath = useAppStore((s) => s.openPath);
+  const openPathError = useAppStore((s) => s.openPathError);
   const [stateDismissed, setStateDismissed] = useState(false);
   const showState = !!stateProblem && !stateDismissed;
   if ((!keychain || keychain.available) && !showState) return null;
@@ -30,7 +32,15 @@ export function AppInfoWarnings() {
           <AlertIcon />
           <div>
             <strong>Flotilla’s saved state could not be read.</strong> {stateProblem}
+            {openPathError && (
+              <p className="muted" data-testid="state-warning-open-error">
+                {openPathError.message}
+              </p>
+            )}
           </div>
+          <button type="button" className="btn" data-testid="state-warning-open" onClick={() => void openPath('state')}>
+            Open folder
+          </button>
           <button type="button" className="btn" data-testid="state-warning-dismiss" onClick={() => setStateDismissed(true)}>
             Dismiss
           </button>

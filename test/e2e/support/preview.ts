@@ -30,9 +30,11 @@ async function assertRendererBuilt(): Promise<void> {
   }
 }
 
-export async function startE2ePreview(opts: { labClusters?: number } = {}): Promise<E2ePreview> {
+/** `beforeStart` may put files into the user-data folder first (a damaged state file, say). */
+export async function startE2ePreview(opts: { labClusters?: number; beforeStart?: (userDataDir: string) => Promise<void> } = {}): Promise<E2ePreview> {
   await assertRendererBuilt();
   const userDataDir = await mkdtemp(join(tmpdir(), 'flotilla-e2e-data-'));
+  await opts.beforeStart?.(userDataDir);
   const keychainService = `Flotilla E2E ${randomBytes(4).toString('hex')}`;
   const preview = await startPreview({ userDataDir, keychainService, labClusters: opts.labClusters, rendererDir: RENDERER_DIR });
   return {
