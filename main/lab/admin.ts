@@ -13,12 +13,16 @@
  *                                        POST answers the same, for `npm run lab -- fault stats`
  *   GET  /stats                          every cluster's stats and their sum (LabFleetStats)
  *   POST /stats/reset                    zeroes every cluster's counters, answers the stats
+ *   POST /objects                        {plural, object} creates the object in every running
+ *                                        cluster at once, straight into its store (a burst of
+ *                                        changes for benchmarks), answers {created}
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LabFleet } from './fleet.js';
 import type { FaultState } from './apiserver.js';
 import type { LabUser } from './cluster.js';
+import { RESOURCE_TYPES, type KubeObject } from './resources.js';
 
 export interface AdminEndpoint {
   url: string;
@@ -68,6 +72,20 @@ async function handle(fleet: LabFleet, token: string, req: IncomingMessage, res:
       return;
     }
     reply(res, 200, fleet.stats());
+    return;
+  }
+  if (parts[0] === 'objects' && parts.length === 1 && req.method === 'POST') {
+    const type = RESOURCE_TYPES.find((r) => r.plural === body.plural);
+    if (!type) throw new Error(`plural must be one of ${RESOURCE_TYPES.map((r) => r.plural).join(', ')}`);
+    const object = body.object as KubeObject | undefined;
+    if (!object || typeof object !== 'object' || typeof object.metadata?.name !== 'string') throw new Error('object must be a Kubernetes object with metadata.name');
+    let created = 0;
+    for (const c of fleet.clusters) {
+      if (!c.up) continue;
+      c.store.create(type, structuredClone(object));
+      created++;
+    }
+    reply(res, 200, { created });
     return;
   }
   if (parts[0] !== 'clusters') {

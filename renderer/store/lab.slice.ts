@@ -9,7 +9,7 @@ import type { Api } from '../api.js';
 import type { Store } from './store.js';
 
 export const DEFAULT_LAB_CLUSTERS = 3;
-export const MAX_LAB_CLUSTERS = 500;
+export const MAX_LAB_CLUSTERS = 1000;
 
 export interface LabSlice {
   labStatus: LabStatus;

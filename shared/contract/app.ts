@@ -97,7 +97,7 @@ export const appChannels = {
   /** Saves the settings given; a field left out keeps its saved value. Answers with every field. */
   'settings:set': { args: z.object({ settings: SettingsSchema }), result: SettingsSchema },
   /** Starts a lab fleet in the background; its credentials stay in memory. */
-  'lab:start': { args: z.object({ clusters: z.number().int().min(1).max(500).default(3) }), result: LabStatusSchema },
+  'lab:start': { args: z.object({ clusters: z.number().int().min(1).max(1000).default(3) }), result: LabStatusSchema },
   'lab:status': { args: z.object({}), result: LabStatusSchema },
   'lab:stop': { args: z.object({}), result: LabStatusSchema },
   /** Versions of Flotilla and what it runs on, and the bundled dependencies' licenses. */

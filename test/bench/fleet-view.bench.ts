@@ -3,11 +3,12 @@
  * with 1,000 clusters in real Chromium (Debian's, headless, as the e2e tests
  * run it), against the real services and a lab fleet of that size.
  *
- * The preview's `lab:start` takes at most 500 clusters (shared/contract/app.ts),
- * so this starts the lab fleet itself and hands its kubeconfig to the
- * services as their cluster source (as the CLI's --kubeconfig does), behind
- * the same preview server the e2e tests use. Every figure is taken in the
- * page with performance.now() and requestAnimationFrame:
+ * The lab fleet runs in a process of its own (`npm run lab`), as remote
+ * clusters would: its kubeconfig is the services' cluster source (as the
+ * CLI's --kubeconfig is), behind the same preview server the e2e tests use,
+ * so the services' process does only what the app's main process does.
+ * Every figure is taken in the page with performance.now() and
+ * requestAnimationFrame:
  *
  * - first paint: from navigation to the first frame whose DOM has the table
  *   with every cluster in it (the rows' "checking" skeletons), cold (while
@@ -16,8 +17,9 @@
  *   filtered table (after its layout and paint), over 20 keystrokes;
  * - sort: from a click on a column's header to the frame that shows the
  *   sorted table, every column both ways;
- * - burst: an Application added to every lab cluster at once (1,000 row
- *   updates through the fleet service's watches and fleet:changed events);
+ * - burst: an Application added to every lab cluster at once (the lab's
+ *   admin endpoint writes it into each store: 1,000 row updates through
+ *   the fleet service's watches and fleet:changed events);
  *   the page's frame rate until every row shows it.
  *
  * Targets (issue: fleet scale, renderer) are printed as met or missed and
@@ -30,15 +32,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { startLabFleet } from '../../main/lab/fleet.js';
-import { RESOURCE_TYPES } from '../../main/lab/resources.js';
 import { silentLogger } from '../../main/log.js';
 import { startPreviewServer } from '../../main/ipc/preview-bridge.js';
 import { previewHost } from '../../main/preview.js';
 import { MemorySecretStore } from '../../main/secrets/memory-store.js';
 import { createServices } from '../../main/services.js';
 import { launchBrowser } from '../e2e/support/browser.js';
-import { machine, round } from './support.js';
+import { machine, round, startLabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TARGET = { clusters: 1000, firstPaintMs: 1_000, filterMs: 50, sortMs: 100, burstMinFps: 30 };
@@ -157,11 +157,11 @@ async function timeToPaint(page: Page, act: 'press' | { click: string }, key: st
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'flotilla-view-bench-'));
-const kubeconfig = join(dir, 'lab.kubeconfig');
 console.log(`fleet view benchmark: ${size} lab clusters in Chromium (renderer from ${RENDERER_DIR})`);
 let t = performance.now();
-const lab = await startLabFleet({ clusters: size, kubeconfigPath: kubeconfig });
-console.log(`  lab fleet up in ${round((performance.now() - t) / 1000)} s`);
+const lab = await startLabProcess(size);
+const kubeconfig = lab.kubeconfigPath;
+console.log(`  lab fleet up in ${round((performance.now() - t) / 1000)} s (its own process)`);
 const services = await createServices({
   host: previewHost(join(dir, 'data')),
   kubeconfigFile: kubeconfig,
@@ -239,11 +239,8 @@ try {
     requestAnimationFrame(tick);
   });
   await new Promise((r) => setTimeout(r, 500)); // a baseline before the burst
-  const applications = RESOURCE_TYPES.find((r) => r.plural === 'applications')!;
   const burstAt = await page.evaluate(() => performance.now());
-  for (const cluster of lab.clusters) {
-    cluster.store.create(applications, { apiVersion: `${applications.group}/${applications.version}`, kind: 'Application', metadata: { name: 'bench-burst', namespace: 'default' }, spec: {} });
-  }
+  await lab.admin('/objects', 'POST', { plural: 'applications', object: { apiVersion: 'apps.kio.kasten.io/v1alpha1', kind: 'Application', metadata: { name: 'bench-burst', namespace: 'default' }, spec: {} } });
   await page.waitForFunction(
     (before) => Object.entries((window as unknown as BenchWindow).__flotillaStore!.getState().rowsById).every(([id, r]) => (r.counts.applications ?? 0) > (before[id] ?? 0)),
     before,

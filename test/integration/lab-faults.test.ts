@@ -296,6 +296,15 @@ describe('admin endpoint', () => {
       for (const bad of [{ rate: 2 }, { rate: 1, status: 418 }]) expect((await post('/clusters/cluster-2/failures', bad)).status).toBe(400);
       expect((await post('/clusters/cluster-2/latency', { ms: 'slow' })).status).toBe(400);
       expect(fleet.cluster('cluster-2').faults).toMatchObject({ latencyMs: 0, failureRate: 0 });
+
+      // A burst: one object into every running cluster at once, seen over the API.
+      await fleet.cluster('cluster-3').stop();
+      const burst = await post('/objects', { plural: 'configmaps', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'admin-burst', namespace: 'default' }, data: { a: '1' } } });
+      expect(await burst.json()).toEqual({ created: 2 });
+      await fleet.cluster('cluster-3').start();
+      for (const name of ['cluster-1', 'cluster-2']) expect((await request(fleet.cluster(name), `${CONFIGMAPS}/admin-burst`)).status).toBe(200);
+      expect((await request(fleet.cluster('cluster-3'), `${CONFIGMAPS}/admin-burst`)).status).toBe(404);
+      expect((await post('/objects', { plural: 'widgets', object: { metadata: { name: 'x' } } })).status).toBe(400);
     } finally {
       await admin.close();
     }
