@@ -32,7 +32,7 @@ import { FleetService } from '../../main/fleet/fleet-service.js';
 import { ClusterClient } from '../../main/kube/cluster-client.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
-import { MB, bundleForNode, machine, round, runChild, startLabProcess } from './support.js';
+import { MB, bundleForNode, machine, round, runChild, startLabProcess, type LabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -70,6 +70,8 @@ interface SizeResult {
   changes: { committed: number; ms: number; events: number; rowUpserts: number; eventsPerSecond: number; rowsPerSecond: number };
   idle: { seconds: number; events: number; rowUpserts: number; cpuPercent: number; labCpuPercent: number; requestsPerClusterMinute: number; requestsByVerb: Record<string, number>; receivedKBPerClusterMinute: number };
   stopMs: number;
+  /** A fresh start with every tenth cluster stopped (see measureWithStopped). */
+  withStopped: { stopped: number; othersCompleteMs: number; stoppedUnreachableMs: number; recoveredMs: number };
   peakRssMB: number;
 }
 
@@ -88,6 +90,44 @@ async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: limit }, async () => {
     while (next < items.length) await fn(items[next++]);
   }));
+}
+
+/**
+ * Every tenth cluster stopped, then FleetService started afresh: when every
+ * other row is complete (it should take as long as with none stopped), when
+ * every stopped one shows unreachable (within the probe timeout, 5 s), and,
+ * once they are started again, when their rows are complete again without a
+ * restart.
+ */
+async function measureWithStopped(lab: LabProcess, registry: TestRegistry, size: number, baselineMs: number): Promise<SizeResult['withStopped']> {
+  const names = registry.list().map((c) => c.name);
+  const stopped = new Set(names.filter((_, i) => i % 10 === 9));
+  await Promise.all([...stopped].map((n) => lab.admin(`/clusters/${n}/stop`, 'POST')));
+  const fleet = new FleetService({ registry, events: { emit: () => undefined } });
+  const started = performance.now();
+  await fleet.start();
+  let othersCompleteMs = NaN;
+  let stoppedUnreachableMs = NaN;
+  const deadline = started + 120_000;
+  while (Number.isNaN(othersCompleteMs) || Number.isNaN(stoppedUnreachableMs)) {
+    const rows = fleet.snapshot().rows;
+    if (Number.isNaN(othersCompleteMs) && rows.filter((r) => !stopped.has(r.name)).every(complete)) othersCompleteMs = performance.now() - started;
+    if (Number.isNaN(stoppedUnreachableMs) && rows.filter((r) => stopped.has(r.name)).every((r) => r.reachability.state === 'unreachable')) stoppedUnreachableMs = performance.now() - started;
+    if (performance.now() > deadline) throw new Error('with a tenth of the clusters stopped, the rows did not settle within 120 s');
+    await sleep(20);
+  }
+  await Promise.all([...stopped].map((n) => lab.admin(`/clusters/${n}/start`, 'POST')));
+  const restarted = performance.now();
+  while (!fleet.snapshot().rows.every(complete)) {
+    if (performance.now() > restarted + 180_000) throw new Error('the restarted clusters did not recover within 180 s');
+    await sleep(50);
+  }
+  const recoveredMs = performance.now() - restarted;
+  await fleet.stop();
+  console.log(
+    `  ${size} clusters, ${stopped.size} stopped: the others complete in ${othersCompleteMs.toFixed(0)} ms (${baselineMs.toFixed(0)} with none stopped), the stopped unreachable in ${stoppedUnreachableMs.toFixed(0)} ms, recovered ${recoveredMs.toFixed(0)} ms after their start`,
+  );
+  return { stopped: stopped.size, othersCompleteMs: round(othersCompleteMs), stoppedUnreachableMs: round(stoppedUnreachableMs), recoveredMs: round(recoveredMs) };
 }
 
 async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
@@ -186,6 +226,7 @@ async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
   const stopStart = performance.now();
   await fleet.stop();
   const stopMs = performance.now() - stopStart;
+  const withStopped = await measureWithStopped(lab, registry, size, firstSnapshotMs);
   await lab.stop();
 
   const syncSeconds = firstSnapshotMs / 1000;
@@ -227,6 +268,7 @@ async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
       receivedKBPerClusterMinute: round(idleTraffic.bytesSent.total / 1024 / size / idleMinutes, 2),
     },
     stopMs: round(stopMs),
+    withStopped,
     peakRssMB: round((process.resourceUsage().maxRSS * 1024) / MB),
   };
 }
@@ -261,6 +303,13 @@ function report(results: SizeResult[]): { description: string; met: boolean }[] 
     if (limit) targets.push({ description: `${r.clusters} clusters: first full snapshot in < ${limit / 1000} s (${(r.firstSnapshotMs / 1000).toFixed(2)} s)`, met: r.firstSnapshotMs < limit });
     targets.push({ description: `${r.clusters} clusters: at most ${TARGET.connectionsPerCluster} connection per cluster with every watch open (${r.startCost.connectionsPerCluster})`, met: r.startCost.connectionsPerCluster <= TARGET.connectionsPerCluster });
     targets.push({ description: `${r.clusters} clusters: idle, at most ${TARGET.idleRequestsPerClusterMinute} request per cluster per minute (${r.idle.requestsPerClusterMinute})`, met: r.idle.requestsPerClusterMinute <= TARGET.idleRequestsPerClusterMinute });
+  }
+  for (const r of results) {
+    const w = r.withStopped;
+    // "As fast as without them": within a quarter of the time with none stopped, or half a second.
+    const bound = Math.max(r.firstSnapshotMs * 1.25, r.firstSnapshotMs + 500);
+    targets.push({ description: `${r.clusters} clusters, ${w.stopped} stopped: the other rows complete as fast as with none stopped (${(w.othersCompleteMs / 1000).toFixed(2)} s against ${(r.firstSnapshotMs / 1000).toFixed(2)} s)`, met: w.othersCompleteMs <= bound });
+    targets.push({ description: `${r.clusters} clusters, ${w.stopped} stopped: they show unreachable within the probe timeout, 5 s (${(w.stoppedUnreachableMs / 1000).toFixed(2)} s)`, met: w.stoppedUnreachableMs <= 5_000 });
   }
   const big = results.find((r) => r.clusters === 500);
   if (big) {

@@ -162,6 +162,9 @@ let t = performance.now();
 const lab = await startLabProcess(size);
 const kubeconfig = lab.kubeconfigPath;
 console.log(`  lab fleet up in ${round((performance.now() - t) / 1000)} s (its own process)`);
+// The browser first, as the app opens its window as soon as the services are up (the window's first
+// snapshot lets the clusters' connections start: see FleetOptions.firstSnapshotGraceMs).
+const browser = await launchBrowser();
 const services = await createServices({
   host: previewHost(join(dir, 'data')),
   kubeconfigFile: kubeconfig,
@@ -170,7 +173,6 @@ const services = await createServices({
   watchFleet: true,
 });
 const server = await startPreviewServer({ router: services.router, rendererDir: RENDERER_DIR, log: silentLogger });
-const browser = await launchBrowser();
 
 try {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
