@@ -200,6 +200,9 @@ export class ClusterClient {
   private agent: HttpAgent | undefined;
   private agentTls: TlsMaterial | undefined;
   private secureContext: SecureContext | undefined;
+  /** client-node's request options, kept when nothing in them can change (see httpsOptions). */
+  private fixedOptions: HttpsOptions | undefined;
+  private readonly optionsCanChange: boolean;
   private readonly inFlight = new Set<ClientRequest | ClientHttp2Stream>();
   /** The HTTP/2 sessions, when this client uses HTTP/2. */
   readonly h2: H2Pool | undefined;
@@ -237,6 +240,8 @@ export class ClusterClient {
       contexts: [{ name: 'current', cluster: cluster.name, user: bareUser.name, ...(context?.namespace ? { namespace: context.namespace } : {}) }],
       currentContext: 'current',
     });
+    // Files (a CA, a client certificate, a token file) and auth providers may change under a running client.
+    this.optionsCanChange = !!(cluster.caFile || bareUser.certFile || bareUser.keyFile || bareUser.authProvider || (bareUser as { tokenFile?: string }).tokenFile);
     if (exec?.command) {
       this.exec = new ExecCredentialSource(exec, {
         cluster: opts.name,
@@ -404,15 +409,28 @@ export class ClusterClient {
     return new ResponseContext(res.status, flat, { text: async () => res.body.toString('utf8'), binary: async () => res.body });
   }
 
-  /** Headers and agent for the next request: credentials are read each time (tokens rotate). */
-  private async connection(): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
-    if (this.closed) throw new AppError('INTERNAL', `${this.name}: the client was closed (the cluster was removed or Flotilla is stopping).`, this.name);
-    const opts: { headers?: Record<string, string | string[]>; ca?: unknown; cert?: unknown; key?: unknown; servername?: string; rejectUnauthorized?: boolean; auth?: string; agent?: HttpAgent } = {};
+  /**
+   * client-node's options for a request: read each time when they can change
+   * (files, auth providers: tokens rotate), once when everything is inline
+   * data, which is every imported cluster (reading them cost each of a
+   * fleet's thousands of requests a copy of the CA and key).
+   */
+  private async httpsOptions(): Promise<HttpsOptions> {
+    if (this.fixedOptions) return this.fixedOptions;
+    const opts: HttpsOptions = {};
     try {
       await this.kc.applyToHTTPSOptions(opts as never);
     } catch (err) {
       throw new AppError('KUBECONFIG_INVALID', `${this.name}: the kubeconfig's credentials cannot be used: ${(err as Error).message}`, this.name);
     }
+    if (!this.optionsCanChange) this.fixedOptions = opts;
+    return opts;
+  }
+
+  /** Headers and agent for the next request: credentials are read each time they can have changed (httpsOptions), the exec plugin's as it caches them. */
+  private async connection(): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
+    if (this.closed) throw new AppError('INTERNAL', `${this.name}: the client was closed (the cluster was removed or Flotilla is stopping).`, this.name);
+    const opts = await this.httpsOptions();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
     if (opts.auth && opts.auth !== 'undefined:undefined') headers.authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
@@ -835,6 +853,9 @@ export class ClusterClient {
     });
   }
 }
+
+/** What client-node's applyToHTTPSOptions fills in. */
+type HttpsOptions = { headers?: Record<string, string | string[]>; ca?: unknown; cert?: unknown; key?: unknown; servername?: string; rejectUnauthorized?: boolean; auth?: string; agent?: HttpAgent };
 
 /** Headers HTTP/2 forbids (RFC 9113 8.2.2), and the ones it replaces with pseudo-headers. */
 const H2_FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
