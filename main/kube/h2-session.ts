@@ -46,6 +46,8 @@ interface Entry {
   draining: boolean;
   ping?: NodeJS.Timeout;
   pinging: boolean;
+  /** When a PING on this session was last answered (ours or the caller's, see `ping`). */
+  answeredAt: number;
 }
 
 export interface OpenedStream {
@@ -130,6 +132,7 @@ export class H2Pool {
       try {
         entry.session.ping((err, durationMs) => {
           clearTimeout(late);
+          if (!err) entry.answeredAt = Date.now();
           resolve(err ? undefined : durationMs);
         });
       } catch {
@@ -188,6 +191,8 @@ export class H2Pool {
     if (entry.ping || this.pingIntervalMs <= 0) return;
     entry.ping = setInterval(() => {
       if (entry.pinging || entry.session.destroyed) return;
+      // A caller's ping (the fleet's probe) answered within the interval already proved the session alive.
+      if (Date.now() - entry.answeredAt < this.pingIntervalMs) return;
       entry.pinging = true;
       const late = setTimeout(() => kill(`no answer to an HTTP/2 ping within ${this.pingTimeoutMs} ms`), this.pingTimeoutMs);
       late.unref();
@@ -202,6 +207,7 @@ export class H2Pool {
           if (err) return kill(err.message);
           clearTimeout(late);
           entry.pinging = false;
+          entry.answeredAt = Date.now();
         });
       } catch (err) {
         kill((err as Error).message);
@@ -254,7 +260,7 @@ export class H2Pool {
         socket.off('error', fail);
         this.protocol = 'h2';
         const session = h2Connect(target.server, { createConnection: () => socket, settings: { enablePush: false } });
-        const entry: Entry = { session, socket, active: 0, draining: false, pinging: false };
+        const entry: Entry = { session, socket, active: 0, draining: false, pinging: false, answeredAt: 0 };
         const forget = () => {
           this.stopPing(entry);
           this.drain(entry);
