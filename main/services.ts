@@ -103,7 +103,8 @@ export async function createServices(opts: ServicesOptions): Promise<Services> {
   lifecycle.add('cluster pool', () => pool.close());
   const importer = new ImportService({ registry, secrets, testConnection: (kc, o) => testConnection(kc, { ...o, limiter: pool.limiter }), log });
   lifecycle.add('import scans', () => importer.dispose());
-  const fleet = new FleetService({ registry, pool, events: router.events, log, options: opts.fleetOptions });
+  // A window paints the rows first; the clusters' connections follow its first snapshot (at most a second later).
+  const fleet = new FleetService({ registry, pool, events: router.events, log, options: { ...(host.shell !== 'cli' ? { firstSnapshotGraceMs: 1_000 } : {}), ...opts.fleetOptions } });
   lifecycle.add('fleet', () => fleet.stop());
   const settings = () => withSettingsDefaults(state.get().settings);
   // An interval the caller tuned (tests) wins over the saved setting at start; a change on the settings screen applies either way.

@@ -3,11 +3,14 @@
  * time. Starts the store (subscribe to events first, then load, so no
  * change between the two is missed), and applies the theme setting.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { AppHeader } from './components/app-header.js';
 import { AppInfoWarnings } from './components/app-info-warnings.js';
 import { Notices } from './components/notices.js';
 import { Spinner } from './components/spinner.js';
+import { isTyping, shortcutOf } from './components/shortcuts.js';
+import { ShortcutsDialog } from './components/shortcuts-dialog.js';
+import { FLEET_SEARCH_ID } from './features/fleet/fleet-toolbar.js';
 import { FleetScreen } from './features/fleet/fleet-screen.js';
 import { ImportWizard } from './features/import/import-wizard.js';
 import { LabBanner } from './features/lab/lab-banner.js';
@@ -25,6 +28,9 @@ export function App() {
   const subscribe = useAppStore((s) => s.subscribe);
   const theme = useAppStore((s) => s.appSettings.theme);
   const openSettings = useAppStore((s) => s.openSettings);
+  const openImport = useAppStore((s) => s.openImport);
+  const refreshFleet = useAppStore((s) => s.refreshFleet);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
 
   useEffect(() => {
     const unsubscribe = subscribe();
@@ -37,19 +43,44 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  // Ctrl+, (⌘, on macOS): the usual shortcut for a desktop app's settings; not before start-up has picked the first screen.
+  // Keyboard shortcuts (components/shortcuts.tsx lists them; `?` shows the list): not before start-up has
+  // picked the first screen, not while typing in a field (but Ctrl+,), not behind a modal dialog.
   const booted = screen !== 'loading';
   useEffect(() => {
     if (!booted) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === ',' && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
-        e.preventDefault();
-        openSettings();
+      const id = shortcutOf(e);
+      if (!id || e.defaultPrevented || document.querySelector('dialog:modal')) return;
+      // Ctrl+, edits nothing, so it works from a field too (as it always has).
+      if (id !== 'settings' && isTyping(e.target)) return;
+      switch (id) {
+        case 'settings':
+          e.preventDefault();
+          return openSettings();
+        case 'help':
+          e.preventDefault();
+          return setShortcutsOpen(true);
+        case 'import':
+          if (screen !== 'fleet' && screen !== 'welcome') return;
+          e.preventDefault();
+          return openImport();
+        case 'search': {
+          const search = screen === 'fleet' ? document.getElementById(FLEET_SEARCH_ID) : null;
+          if (!search) return;
+          e.preventDefault();
+          search.focus();
+          return;
+        }
+        case 'refresh':
+          // A reload would throw away the app's state: never; on the fleet it checks every cluster now.
+          e.preventDefault();
+          if (screen === 'fleet') void refreshFleet();
+          return;
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [booted, openSettings]);
+  }, [booted, screen, openSettings, openImport, refreshFleet]);
 
   return (
     <div className="app" data-screen={screen}>
@@ -72,6 +103,7 @@ export function App() {
         {screen === 'audit' && <AuditScreen />}
         {screen === 'settings' && <SettingsScreen />}
       </main>
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </div>
   );
 }

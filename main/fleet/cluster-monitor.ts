@@ -24,6 +24,7 @@ import { Informer, type InformerStatus, type KubeObject } from '../kube/informer
 import type { StoredCluster } from '../clusters/types.js';
 import {
   latencyChanged,
+  latestFailures,
   projectAction,
   projectClusterInfo,
   projectDeployment,
@@ -35,6 +36,7 @@ import {
   type ActionFailure,
   type ClusterInfo,
   type DistributionReport,
+  type FailedActionFacts,
   type JoinStatusInfo,
   type K10Deployment,
   type McCluster,
@@ -43,6 +45,7 @@ import {
 
 /** The action kinds counted (KASTEN-MC.md: RunAction, BackupAction, ExportAction, RestoreAction). */
 export const ACTION_PLURALS = ['runactions', 'backupactions', 'exportactions', 'restoreactions'] as const;
+const ACTION_KINDS: Record<(typeof ACTION_PLURALS)[number], string> = { runactions: 'RunAction', backupactions: 'BackupAction', exportactions: 'ExportAction', restoreactions: 'RestoreAction' };
 
 export interface MonitorTuning {
   /** Between probes of a reachable cluster. */
@@ -71,6 +74,8 @@ export interface Reachability {
   state: 'reachable' | 'unreachable' | 'checking';
   latencyMs?: number;
   checkedAt?: string;
+  /** While unreachable: when it last answered (see FleetRow). */
+  lastSeenAt?: string;
 }
 
 export interface ErrorAt {
@@ -100,6 +105,12 @@ export class ClusterMonitor {
   private lastReportedAt = 0;
   /** When GET /version last answered 200 (see pingOnce). */
   private versionAt = 0;
+  /**
+   * When the cluster last answered a probe or a ping (ms). Kept on every
+   * answer, but shown only once it goes away (reachability.lastSeenAt), so
+   * it costs no row change while the cluster is up.
+   */
+  private lastSeenMs: number | undefined;
 
   /** What the row shows; latency only moves when the change is worth showing (see latencyChanged). */
   reachability: Reachability = { state: 'checking' };
@@ -146,7 +157,7 @@ export class ClusterMonitor {
     this.deployments = make(`/apis/apps/v1/namespaces/${K10_NAMESPACE}/deployments`, projectDeployment, { labelSelector: LABELS.version });
     this.applications = make(`/apis/${KASTEN_GROUPS.apps}/${KASTEN_VERSION}/applications`, () => 1 as const);
     this.policies = make(`/apis/${KASTEN_GROUPS.config}/${KASTEN_VERSION}/namespaces/${K10_NAMESPACE}/policies`, () => 1 as const);
-    this.actions = ACTION_PLURALS.map((plural) => make(`/apis/${KASTEN_GROUPS.actions}/${KASTEN_VERSION}/${plural}`, projectAction));
+    this.actions = ACTION_PLURALS.map((plural) => make(`/apis/${KASTEN_GROUPS.actions}/${KASTEN_VERSION}/${plural}`, (o) => projectAction(o, ACTION_KINDS[plural])));
     this.informers = [this.mc, this.clusterInfo, this.joinStatus, this.deployments, this.applications, this.policies, ...this.actions] as Informer<unknown>[];
   }
 
@@ -282,6 +293,7 @@ export class ClusterMonitor {
 
   /** A probe answered: the row says reachable, with the latency when it moved enough to show. */
   private reachable(latency: number, changed: boolean): void {
+    this.lastSeenMs = Date.now();
     if (changed || latencyChanged(this.reachability.latencyMs, latency) || Date.now() - this.lastReportedAt > 60_000) {
       this.reachability = { state: 'reachable', latencyMs: latency, checkedAt: new Date().toISOString() };
       this.lastReportedAt = Date.now();
@@ -328,7 +340,7 @@ export class ClusterMonitor {
       const changed = wasState !== 'unreachable' || this.probeError?.error.message !== error.message;
       this.probeError = { error, at: changed ? now() : (this.probeError?.at ?? now()) };
       if (changed || Date.now() - this.lastReportedAt > 60_000) {
-        this.reachability = { state: 'unreachable', checkedAt: now() };
+        this.reachability = { state: 'unreachable', checkedAt: now(), ...(this.lastSeenMs !== undefined ? { lastSeenAt: new Date(this.lastSeenMs).toISOString() } : {}) };
         this.lastReportedAt = Date.now();
         this.deps.onDirty(this.id);
       }
@@ -407,6 +419,22 @@ export class ClusterMonitor {
       ...(actions !== undefined ? { actions } : {}),
       ...(failedActions24h !== undefined ? { failedActions24h } : {}),
     };
+  }
+
+  /**
+   * The newest failed actions of the last 24 hours (at most `limit`), from
+   * what the action watches keep; `complete` is false while one of them has
+   * not listed yet.
+   */
+  failedActions(limit: number, now = Date.now()): { latest: FailedActionFacts[]; total: number; complete: boolean } {
+    const served = this.actions.filter((a) => a.synced && a.status.state !== 'absent');
+    const { latest, total } = latestFailures(iterateAll(served.map((a) => a.values())), now, limit);
+    return { latest, total, complete: this.actions.length > 0 && this.actions.every((a) => a.synced) };
+  }
+
+  /** The client the monitor watches with, once credentials are loaded (for on-demand reads). */
+  get kubeClient(): ClusterClient | undefined {
+    return this.client;
   }
 
   /** A failure leaving the 24 h window changes the row with no event: wake up then. */

@@ -1,13 +1,14 @@
 /**
  * The rules of the fleet view, as pure functions: what K10's objects say
  * about a cluster's role and join state, which actions count as failed in
- * the last 24 hours, which rows are failing, and the summary line. The
+ * the last 24 hours (and what is kept of each), and the summary tiles
+ * (their rules are shared/contract/fleet-rules.ts, re-exported here). The
  * FleetService feeds them from its watches; tests feed them directly.
  *
  * The compact shapes below are what the watches keep of each object (see
  * `project*`): never a whole object, and never a Secret's credential.
  */
-import type { ClusterRole, FleetRow, FleetSummary, JoinState } from '../../shared/contract/index.js';
+import type { ClusterRole, JoinState } from '../../shared/contract/index.js';
 import { LABELS } from '../../shared/kasten/kinds.js';
 import type { KubeObject } from '../kube/informer.js';
 
@@ -41,10 +42,30 @@ export interface K10Deployment {
 }
 
 /**
- * One action, as kept for counting: the time it failed (ms since epoch), or
- * 0 when it did not fail.
+ * A failed action, as kept by the watches: enough to list it in the detail
+ * panel (fleet:failed-actions). Only failed actions keep anything, and their
+ * message is cut short, so a cluster with thousands of actions costs a few
+ * bytes for each that did not fail.
  */
-export type ActionFailure = number;
+export interface FailedActionFacts {
+  /** When it failed, ms since epoch. */
+  at: number;
+  kind: string;
+  name: string;
+  namespace?: string;
+  policy?: string;
+  application?: string;
+  message?: string;
+}
+
+/** One action, as kept: its failure, or 0 when it did not fail. */
+export type ActionFailure = FailedActionFacts | 0;
+
+/** Longest Kasten error message kept per failed action (they can hold a whole stack of causes). */
+export const FAILED_MESSAGE_MAX = 500;
+
+/** The application an action acted on, as K10 labels it [doc]. */
+const APP_NAME_LABEL = 'k10.kasten.io/appName';
 
 export const DAY_MS = 24 * 3600 * 1000;
 
@@ -101,18 +122,50 @@ export function projectDeployment(obj: KubeObject): K10Deployment {
   return { name: obj.metadata?.name ?? '', version: obj.metadata?.labels?.[LABELS.version] };
 }
 
-/** A Failed action's time (its end, else its start, else its creation), or 0. */
-export function projectAction(obj: KubeObject): ActionFailure {
-  const status = obj.status as { state?: unknown; endTime?: unknown; startTime?: unknown } | undefined;
+/**
+ * A Failed action's facts: its time (its end, else its start, else its
+ * creation), kind (`kind` when the object does not say: list items may
+ * not), policy, application and Kasten's message; 0 for any other action.
+ */
+export function projectAction(obj: KubeObject, kind?: string): ActionFailure {
+  const status = obj.status as { state?: unknown; endTime?: unknown; startTime?: unknown; error?: { message?: unknown } } | undefined;
   if (status?.state !== 'Failed') return 0;
+  // Failed at an unknown time: count it as recent rather than hide it.
+  let at = Date.now();
   for (const t of [status.endTime, status.startTime, obj.metadata?.creationTimestamp]) {
     if (typeof t === 'string') {
       const ms = Date.parse(t);
-      if (!Number.isNaN(ms)) return ms;
+      if (!Number.isNaN(ms)) {
+        at = ms;
+        break;
+      }
     }
   }
-  // Failed at an unknown time: count it as recent rather than hide it.
-  return Date.now();
+  const labels = obj.metadata?.labels ?? {};
+  const subject = (obj.spec as { subject?: { kind?: unknown; name?: unknown } } | undefined)?.subject;
+  const application = labels[APP_NAME_LABEL] ?? (subject?.kind === 'Application' && typeof subject.name === 'string' ? subject.name : undefined);
+  const policy = labels[LABELS.policyName] ?? (subject?.kind === 'Policy' && typeof subject.name === 'string' ? subject.name : undefined);
+  const raw = status.error?.message;
+  const message = typeof raw === 'string' && raw ? (raw.length > FAILED_MESSAGE_MAX ? `${raw.slice(0, FAILED_MESSAGE_MAX - 1)}…` : raw) : undefined;
+  return {
+    at,
+    // `kind` is checked: a projection passed straight to Array.map gets the index there.
+    kind: typeof obj.kind === 'string' && obj.kind ? obj.kind : typeof kind === 'string' ? kind : 'Action',
+    name: obj.metadata?.name ?? '',
+    ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
+    ...(policy ? { policy } : {}),
+    ...(application ? { application } : {}),
+    ...(message ? { message } : {}),
+  };
+}
+
+/** The failed actions within `windowMs` before `now`, newest first, at most `limit`, and how many there are in all. */
+export function latestFailures(failures: Iterable<ActionFailure>, now: number, limit: number, windowMs = DAY_MS): { latest: FailedActionFacts[]; total: number } {
+  const from = now - windowMs;
+  const recent: FailedActionFacts[] = [];
+  for (const f of failures) if (f !== 0 && f.at > from) recent.push(f);
+  recent.sort((a, b) => b.at - a.at || a.name.localeCompare(b.name));
+  return { latest: recent.slice(0, limit), total: recent.length };
 }
 
 /**
@@ -123,7 +176,9 @@ export function recentFailures(failures: Iterable<ActionFailure>, now: number, w
   let count = 0;
   let nextExpiry: number | undefined;
   const from = now - windowMs;
-  for (const at of failures) {
+  for (const f of failures) {
+    if (f === 0) continue;
+    const at = f.at;
     if (at > from) {
       count++;
       const expiry = at + windowMs;
@@ -196,22 +251,8 @@ export function roleFacts(inputs: RoleInputs): RoleFacts {
   }
 }
 
-/** A row counts as failing when unreachable, in error, or with failed actions in the last 24 h. */
-export function isFailing(row: FleetRow): boolean {
-  return row.reachability.state === 'unreachable' || row.lastError !== undefined || (row.counts.failedActions24h ?? 0) > 0;
-}
-
-export function summarize(rows: Iterable<FleetRow>): FleetSummary {
-  const s: FleetSummary = { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 };
-  for (const row of rows) {
-    s.clusters++;
-    if (row.reachability.state === 'reachable') s.reachable++;
-    if (row.role === 'primary') s.primaries++;
-    if (row.role === 'secondary') s.secondaries++;
-    if (isFailing(row)) s.failing++;
-  }
-  return s;
-}
+// The summary's rules are shared with the renderer's filters (one rule for a tile's count and its filter).
+export { EMPTY_SUMMARY, hasFailedActions, isAuthProblem, summarize } from '../../shared/contract/fleet-rules.js';
 
 /** Latency changes worth telling the renderer about: enough to notice, not every jitter. */
 export function latencyChanged(previous: number | undefined, next: number): boolean {

@@ -30,19 +30,43 @@
  *
  * lastError is the error that stands now (no credentials, unreachable, 401,
  * a watch refused with 403, …) with the time it first appeared; it clears
- * when the cluster recovers.
+ * when the cluster recovers. While a cluster is unreachable, its row keeps
+ * what was read before, with the time it last answered
+ * (reachability.lastSeenAt): the renderer shows those values as last known.
+ *
+ * On demand, for one cluster's detail panel: its newest failed actions
+ * (failedActions, from what its watches keep: no request) and where its K10
+ * dashboard is (k10Dashboard).
  */
-import { AppError, type Args, type FleetChangedEvent, type FleetRow, type FleetSnapshot, type FleetSummary } from '../../shared/contract/index.js';
+import {
+  AppError,
+  type FailedActions,
+  type FleetChangedEvent,
+  type FleetRow,
+  type FleetSnapshot,
+  type FleetSummary,
+  type K10Dashboard,
+} from '../../shared/contract/index.js';
+import { K10_RELEASE, MC_NAMESPACE } from '../../shared/kasten/kinds.js';
 import type { EventSink } from '../events.js';
 import { ClusterPool, type PoolOptions } from '../kube/cluster-pool.js';
 import type { ClusterRegistry, StoredCluster } from '../clusters/types.js';
 import type { Logger } from '../log.js';
 import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
-import { summarize, type McCluster, type RoleFacts } from './fleet-row.js';
+import { discoverK10IngressUrl } from '../multicluster/k10-ingress.js';
+import { EMPTY_SUMMARY, summarize, type McCluster, type RoleFacts } from './fleet-row.js';
 
 export interface FleetOptions extends Partial<MonitorTuning>, PoolOptions {
   /** Least time between two fleet:changed events. */
   throttleMs?: number;
+  /**
+   * At start, the clusters' connections wait for the first snapshot (the
+   * window's first paint of the rows) or this long, whichever comes first:
+   * opening hundreds of TLS connections keeps the main thread busy for
+   * seconds, and the first paint should not wait behind it. 0 (the default):
+   * connect at once. The desktop and preview shells set it.
+   */
+  firstSnapshotGraceMs?: number;
 }
 
 export interface FleetServiceDeps {
@@ -90,12 +114,16 @@ export class FleetService {
   /** Primary name → ids of secondaries that name it. */
   private readonly secondariesByPrimary = new Map<string, Set<string>>();
   private version = 0;
-  private summary: FleetSummary = { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 };
+  private summary: FleetSummary = { ...EMPTY_SUMMARY };
   private flushTimer: NodeJS.Timeout | undefined;
   private lastFlush = 0;
   private unsubscribe: (() => void) | undefined;
   private started = false;
   private stopped = false;
+  private readonly firstSnapshotGraceMs: number;
+  /** Monitors made before the first snapshot (see firstSnapshotGraceMs), started once it is taken. */
+  private held: ClusterMonitor[] | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: FleetServiceDeps) {
     this.registry = deps.registry;
@@ -111,6 +139,7 @@ export class FleetService {
       watchSeconds: o.watchSeconds ?? DEFAULT_TUNING.watchSeconds,
     };
     this.throttleMs = o.throttleMs ?? 200;
+    this.firstSnapshotGraceMs = o.firstSnapshotGraceMs ?? 0;
     this.ownPool = !deps.pool;
     this.pool = deps.pool ?? new ClusterPool(deps.registry, { ...o, requestTimeoutMs: this.tuning.requestTimeoutMs });
   }
@@ -136,8 +165,23 @@ export class FleetService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.firstSnapshotGraceMs > 0) {
+      this.held = [];
+      this.graceTimer = setTimeout(() => this.releaseHeld(), this.firstSnapshotGraceMs);
+      this.graceTimer.unref?.();
+    }
     this.unsubscribe = this.registry.onChange(() => this.reconcile());
     this.reconcile();
+  }
+
+  /** The first snapshot was taken (or the grace ran out): the held monitors connect now. */
+  private releaseHeld(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    const held = this.held;
+    this.held = undefined;
+    // After this turn, so that the snapshot's answer goes out before the connections' work begins.
+    if (held?.length) setImmediate(() => held.forEach((m) => this.startMonitor(m)));
   }
 
   /**
@@ -147,6 +191,7 @@ export class FleetService {
    * come with the next event, at most `throttleMs` later.
    */
   snapshot(): FleetSnapshot {
+    if (this.held) this.releaseHeld();
     if (this.dirty.size + this.removedIds.size > 0 && Date.now() - this.lastFlush >= this.throttleMs) this.flushNow();
     return { rows: [...this.rows.values()], summary: { ...this.summary }, version: this.version };
   }
@@ -166,12 +211,54 @@ export class FleetService {
     for (const e of this.entries.values()) void e.monitor.refresh();
   }
 
+  private entryOf(id: string): Entry {
+    const entry = this.entries.get(id);
+    if (!entry) throw new AppError('NOT_FOUND', `There is no cluster with id ${id} in the fleet; it may have been removed.`);
+    return entry;
+  }
+
+  /**
+   * The newest failed K10 actions of one cluster in the last 24 hours, from
+   * what its action watches keep (no request to the cluster): what its
+   * detail panel lists. Times as ISO strings.
+   */
+  failedActions(id: string, limit = 20): FailedActions {
+    const { latest, total, complete } = this.entryOf(id).monitor.failedActions(limit);
+    return {
+      actions: latest.map(({ at, ...rest }) => ({ ...rest, at: new Date(at).toISOString() })),
+      total,
+      complete,
+    };
+  }
+
+  /**
+   * Where the cluster's K10 dashboard is. A primary's own Cluster object,
+   * or a member's Cluster on its primary (when the fleet holds it), names
+   * its ingress URL; otherwise its K10 Ingress or Route in kasten-io is
+   * read now (one list each, on demand). No URL found is not an error.
+   */
+  async k10Dashboard(id: string): Promise<K10Dashboard> {
+    const entry = this.entryOf(id);
+    const f = entry.facts ?? entry.monitor.facts();
+    const dashboard = (url: string, source: string): K10Dashboard => ({ url: `${url.replace(/\/+$/, '')}/#/`, source });
+    if (f.role === 'primary' && f.primaryCluster?.ingress) return dashboard(f.primaryCluster.ingress, `Cluster ${MC_NAMESPACE}/${f.primaryCluster.name}`);
+    const seen = this.onPrimary(entry);
+    if (seen && seen !== 'gone' && seen.member.ingress) return dashboard(seen.member.ingress, `Cluster ${MC_NAMESPACE}/${seen.member.name} on the primary ${f.primaryName}`);
+    await entry.monitor.start();
+    const client = entry.monitor.kubeClient;
+    if (!client) throw new AppError('UNREACHABLE', `${entry.monitor.cluster.name}: Flotilla cannot read it (its credentials could not be loaded), so it cannot tell where its K10 dashboard is.`, entry.monitor.cluster.name);
+    const found = await discoverK10IngressUrl(client, K10_RELEASE, { timeoutMs: this.tuning.requestTimeoutMs });
+    return found.url ? dashboard(found.url, found.source ?? 'kasten-io') : {};
+  }
+
   /** Stops every monitor (watches, probes, timers, connections) and the registry subscription. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     this.unsubscribe?.();
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.held = undefined;
     const monitors = [...this.entries.values()].map((e) => e.monitor);
     this.entries.clear();
     await Promise.all(monitors.map((m) => m.stop()));
@@ -213,7 +300,13 @@ export class FleetService {
     this.entries.set(cluster.id, { monitor });
     this.removedIds.delete(cluster.id); // removed and added back before a flush: an update, not a removal
     this.markDirty(cluster.id);
-    void monitor.start().catch((err: unknown) => this.log?.error(`fleet: starting ${cluster.name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`));
+    if (this.held) this.held.push(monitor);
+    else this.startMonitor(monitor);
+  }
+
+  private startMonitor(monitor: ClusterMonitor): void {
+    if (this.stopped || this.entries.get(monitor.id)?.monitor !== monitor) return; // stopped, or removed meanwhile
+    void monitor.start().catch((err: unknown) => this.log?.error(`fleet: starting ${monitor.cluster.name} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`));
   }
 
   private async drop(id: string, removeRow: boolean): Promise<void> {

@@ -2,9 +2,16 @@
  * A small menu of actions opened from a button, as a popover: it sits in the
  * top layer (so a table row's paint containment does not clip it), closes
  * on Escape and on a click elsewhere. ↑ ↓ Home End move between items.
+ * `controls` lets the owner open it elsewhere too: at the pointer (a
+ * right-click) or under its button (the context-menu key).
  */
-import { useEffect, useId, useRef, type KeyboardEvent } from 'react';
+import { useEffect, useId, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from 'react';
 import { MoreIcon } from './icons.js';
+
+/** Opens the menu (it stays open if it is): at a point of the window, else under its button. */
+export interface ActionMenuControls {
+  open(at?: { x: number; y: number }): void;
+}
 
 export interface MenuItem {
   id: string;
@@ -19,12 +26,38 @@ export interface ActionMenuProps {
   label: string;
   buttonId?: string;
   testId?: string;
+  controls?: Ref<ActionMenuControls>;
 }
 
-export function ActionMenu({ items, onSelect, label, buttonId, testId }: ActionMenuProps) {
+export function ActionMenu({ items, onSelect, label, buttonId, testId, controls }: ActionMenuProps) {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
+  /** Where the next opening puts the menu, when not under its button. */
+  const openAt = useRef<{ x: number; y: number } | null>(null);
   const menuId = useId();
+
+  /**
+   * Back to where the keyboard was: the grid around the button (it owns the
+   * keys of its rows), else the button itself.
+   */
+  const restoreFocus = () => {
+    const button = buttonRef.current;
+    const stop = button?.parentElement?.closest<HTMLElement>('[role="grid"][tabindex="0"]');
+    (stop ?? button)?.focus();
+  };
+
+  useImperativeHandle(
+    controls,
+    () => ({
+      open(at) {
+        const menu = menuRef.current;
+        if (!menu || menu.matches(':popover-open')) return;
+        openAt.current = at ?? null;
+        menu.showPopover();
+      },
+    }),
+    [],
+  );
 
   useEffect(() => {
     const menu = menuRef.current;
@@ -32,15 +65,24 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId }: ActionM
     const onToggle = (e: Event) => {
       const open = (e as ToggleEvent).newState === 'open';
       buttonRef.current?.setAttribute('aria-expanded', String(open));
-      if (open) {
-        const r = buttonRef.current?.getBoundingClientRect();
-        if (r) {
-          const width = menu.offsetWidth;
-          menu.style.top = `${Math.min(r.bottom + 4, window.innerHeight - menu.offsetHeight - 8)}px`;
-          menu.style.left = `${Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8))}px`;
-        }
-        menu.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+      if (!open) {
+        // Closed by Escape or a click elsewhere: focus must not fall to the page (see restoreFocus).
+        const active = document.activeElement;
+        if (!active || active === document.body || menu.contains(active)) restoreFocus();
+        return;
       }
+      const at = openAt.current;
+      openAt.current = null;
+      const r = buttonRef.current?.getBoundingClientRect();
+      const width = menu.offsetWidth;
+      if (at) {
+        menu.style.top = `${Math.max(8, Math.min(at.y, window.innerHeight - menu.offsetHeight - 8))}px`;
+        menu.style.left = `${Math.max(8, Math.min(at.x, window.innerWidth - width - 8))}px`;
+      } else if (r) {
+        menu.style.top = `${Math.min(r.bottom + 4, window.innerHeight - menu.offsetHeight - 8)}px`;
+        menu.style.left = `${Math.max(8, Math.min(r.right - width, window.innerWidth - width - 8))}px`;
+      }
+      menu.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
     };
     menu.addEventListener('toggle', onToggle);
     return () => menu.removeEventListener('toggle', onToggle);
@@ -50,7 +92,7 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId }: ActionM
 
   const close = () => {
     menuRef.current?.hidePopover();
-    buttonRef.current?.focus();
+    restoreFocus();
   };
 
   const onMenuKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

@@ -79,11 +79,11 @@ export function AppHeader() {
       <div className="app-actions">
         {screen === 'fleet' && (
           <>
-            <button type="button" className="btn" onClick={() => void refreshFleet()} disabled={refreshing} data-testid="refresh-fleet">
+            <button type="button" className="btn" onClick={() => void refreshFleet()} disabled={refreshing} title="Check every cluster now (F5)" aria-keyshortcuts="F5 Control+R" data-testid="refresh-fleet">
               <RefreshIcon />
               Refresh
             </button>
-            <button type="button" className="btn btn-primary" onClick={openImport} data-testid="open-import">
+            <button type="button" className="btn btn-primary" onClick={openImport} title="Import kubeconfigs (Ctrl+I)" aria-keyshortcuts="Control+I" data-testid="open-import">
               <ImportIcon />
               Import kubeconfigs
             </button>

@@ -10,8 +10,8 @@ import type { FleetChangedEvent, FleetRow, FleetSummary } from '../../shared/con
 import type { Api } from '../api.js';
 import { isNewer, mergeFleetChange, pruneIds, rowsFromList } from './fleet-merge.js';
 import type { Store } from './store.js';
-
-export const EMPTY_SUMMARY: FleetSummary = { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 };
+// Zod-free: the summary before the first snapshot, as main would count no rows.
+import { EMPTY_SUMMARY } from '../../shared/contract/fleet-rules.js';
 
 export interface FleetSlice {
   rowsById: Readonly<Record<string, FleetRow>>;

@@ -13,6 +13,7 @@ import { createAppSlice, type AppSlice } from './app.slice.js';
 import { createLabSlice, type LabSlice } from './lab.slice.js';
 import { createFleetSlice, type FleetSlice } from './fleet.slice.js';
 import { createFleetPrefsSlice, type FleetPrefsSlice } from './fleet-prefs.slice.js';
+import { createFleetDetailSlice, type FleetDetailSlice } from './fleet-detail.slice.js';
 import { createImportSlice, type ImportSlice } from './import.slice.js';
 import { createRevealedSlice, type RevealedSlice } from './revealed.slice.js';
 import { createOperationsSlice, type OperationsSlice } from './operations.slice.js';
@@ -33,6 +34,7 @@ export type Store = AppSlice &
   LabSlice &
   FleetSlice &
   FleetPrefsSlice &
+  FleetDetailSlice &
   ImportSlice &
   RevealedSlice &
   OperationsSlice &
@@ -56,6 +58,7 @@ export function createAppStore(api: Api): AppStore {
     ...createLabSlice(api)(...a),
     ...createFleetSlice(api)(...a),
     ...createFleetPrefsSlice(api)(...a),
+    ...createFleetDetailSlice(api)(...a),
     ...createImportSlice(api)(...a),
     ...createRevealedSlice(...a),
     ...createOperationsSlice(...a),

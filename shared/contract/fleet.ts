@@ -18,6 +18,12 @@ export const ReachabilitySchema = z.object({
   latencyMs: z.number().optional(),
   /** ISO time of the last answer or failure. */
   checkedAt: z.string().optional(),
+  /**
+   * While unreachable: when the cluster last answered (ISO time). Every
+   * value on the row was read by then at the latest: it is the last known
+   * one. Absent when it never answered since Flotilla started watching.
+   */
+  lastSeenAt: z.string().optional(),
 });
 
 export const ConnectionTestSchema = z.object({
@@ -62,12 +68,18 @@ export const FleetRowSchema = z.object({
 });
 export type FleetRow = z.infer<typeof FleetRowSchema>;
 
+/** Clusters counted by what is wrong with them; each count is one of the fleet view's filters (isAuthProblem and friends in main/fleet/fleet-row.ts). */
 export const FleetSummarySchema = z.object({
   clusters: z.number().int(),
   reachable: z.number().int(),
+  /** No answer from this workstation (or no credentials to ask with). */
+  unreachable: z.number().int(),
+  /** Answered, but refused the credentials (401) or a permission the view needs (403) on the probe or a watch. */
+  authProblems: z.number().int(),
+  /** With at least one failed K10 action in the last 24 hours. */
+  failedActions: z.number().int(),
   primaries: z.number().int(),
   secondaries: z.number().int(),
-  failing: z.number().int(),
 });
 export type FleetSummary = z.infer<typeof FleetSummarySchema>;
 
@@ -79,11 +91,50 @@ export const FleetSnapshotSchema = z.object({
 });
 export type FleetSnapshot = z.infer<typeof FleetSnapshotSchema>;
 
+/** One failed K10 action, as the detail panel lists it (what Kasten says of it; never the whole object). */
+export const FailedActionSchema = z.object({
+  /** RunAction, BackupAction, ExportAction or RestoreAction. */
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  /** The policy that ran it (label k10.kasten.io/policyName), if any. */
+  policy: z.string().optional(),
+  /** The application it acted on (label k10.kasten.io/appName, or its subject). */
+  application: z.string().optional(),
+  /** ISO time it failed (its end, else its start, else its creation). */
+  at: z.string(),
+  /** Kasten's error message (status.error.message), shortened when very long. */
+  message: z.string().optional(),
+});
+export type FailedAction = z.infer<typeof FailedActionSchema>;
+
+export const FailedActionsSchema = z.object({
+  /** Newest first, at most `limit`. */
+  actions: z.array(FailedActionSchema),
+  /** Failed in the last 24 hours, of which `actions` are the newest. */
+  total: z.number().int(),
+  /** False while the cluster's action watches have not listed yet: the list may be incomplete. */
+  complete: z.boolean(),
+});
+export type FailedActions = z.infer<typeof FailedActionsSchema>;
+
+export const K10DashboardSchema = z.object({
+  /** The K10 dashboard's address, when Flotilla found one. */
+  url: z.string().optional(),
+  /** Where it was found: "Cluster hq/cluster-2 on the primary", "Ingress kasten-io/k10-ingress". */
+  source: z.string().optional(),
+});
+export type K10Dashboard = z.infer<typeof K10DashboardSchema>;
+
 export const fleetChannels = {
   'fleet:snapshot': { args: z.object({}), result: FleetSnapshotSchema },
   /** Probes again now (one cluster, or all). */
   'fleet:refresh': { args: z.object({ id: z.string().optional() }), result: z.null() },
   /** Removes clusters from Flotilla (and their keychain entries); the clusters are not touched. */
+  /** The newest failed K10 actions of one cluster (last 24 h), from its watches; asked for when its detail panel opens. */
+  'fleet:failed-actions': { args: z.object({ clusterId: z.string().min(1).max(256), limit: z.number().int().min(1).max(100).default(20) }), result: FailedActionsSchema },
+  /** Where the cluster's K10 dashboard is: its Cluster object's ingress URL (primary and members), else its K10 Ingress or Route. */
+  'fleet:k10-dashboard': { args: z.object({ clusterId: z.string().min(1).max(256) }), result: K10DashboardSchema },
   'clusters:remove': { args: z.object({ ids: z.array(z.string()).min(1).max(5000) }), result: z.object({ removed: z.array(z.string()) }) },
 } as const;
 

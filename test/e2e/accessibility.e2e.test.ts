@@ -3,7 +3,9 @@
  * light and the dark palette, with no violation of any impact. One preview
  * over a small lab fleet, walked as a user would (first screen; fleet with
  * its row menu, detail panel and dialogs; Multi-cluster without a primary;
- * promote; tokens with reveal, QR, seal and revoke; join; join many;
+ * its tile filters, a row's context menu, the failed actions in the detail
+ * panel and the keyboard shortcuts dialog; promote; tokens with reveal, QR,
+ * seal and revoke; join; join many;
  * permissions; labels; profiles, policies, distributions and status with
  * their editors and dialogs; disconnect and demote; the audit log; settings
  * and About; the import wizard), each state checked in both palettes before
@@ -23,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labFleetOf } from '../../main/lab/cluster-source.js';
 import type { LabFleet } from '../../main/lab/fleet.js';
+import { request } from '../integration/lab-helpers.js';
 import { AppPage } from './pages/app.page.js';
 import { DistributionsPage, StatusPage } from './pages/distributions.page.js';
 import { MulticlusterUi } from './pages/multicluster-ui.page.js';
@@ -142,6 +145,40 @@ describe('accessibility (axe-core, light and dark)', () => {
 
     await ui.fleet.select('cluster-2');
     await checkBoth('fleet-detail');
+
+    // A failure of its own, so that the panel's list of failed actions is there to check.
+    const now = new Date().toISOString();
+    const failed = await request(lab.cluster('cluster-2'), '/apis/actions.kio.kasten.io/v1alpha1/namespaces/kasten-io/runactions', {
+      method: 'POST',
+      body: {
+        apiVersion: 'actions.kio.kasten.io/v1alpha1',
+        kind: 'RunAction',
+        metadata: { name: 'a11y-failed', labels: { 'k10.kasten.io/policyName': 'a11y-policy' } },
+        spec: { subject: { kind: 'Policy', name: 'a11y-policy', namespace: 'kasten-io' } },
+        status: { state: 'Failed', startTime: now, endTime: now, error: { message: 'Failed to export: the a11y test says so' } },
+      },
+    });
+    expect(failed.status).toBe(201);
+    await expect.poll(async () => (await ui.fleet.listedFailures()).some((f) => f.name === 'a11y-failed'), { timeout: 15_000 }).toBe(true);
+    await ui.fleet.failedActions.scrollIntoViewIfNeeded();
+    await checkBoth('fleet-detail-failed-actions');
+
+    await ui.fleet.rightClick('cluster-1');
+    await checkBoth('fleet-row-context-menu');
+    await page.keyboard.press('Escape');
+    await ui.fleet.openRowMenu.waitFor({ state: 'hidden' });
+
+    await ui.fleet.tile('failedActions').click();
+    await checkBoth('fleet-tile-filter');
+    await ui.fleet.tile('failedActions').click();
+    await ui.fleet.waitForRowCount(3);
+
+    await page.getByTestId('fleet-summary').evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('?');
+    await page.locator('[data-testid="shortcuts-dialog"][open]').waitFor();
+    await checkBoth('shortcuts-dialog');
+    await page.getByTestId('shortcuts-dialog-close').click();
+    await page.locator('[data-testid="shortcuts-dialog"][open]').waitFor({ state: 'hidden' });
 
     await ui.fleet.tick('cluster-3');
     await page.getByTestId('remove-checked').click();

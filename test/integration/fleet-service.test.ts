@@ -89,8 +89,8 @@ describe('the fleet view', () => {
       expect(r.reachability.latencyMs).toBeLessThan(1_000);
       expect(r.lastError).toBeUndefined();
     }
-    const failing = snap.rows.filter((r) => (r.counts.failedActions24h ?? 0) > 0).length;
-    expect(snap.summary).toEqual({ clusters: 3, reachable: 3, primaries: 0, secondaries: 0, failing });
+    const failedActions = snap.rows.filter((r) => (r.counts.failedActions24h ?? 0) > 0).length;
+    expect(snap.summary).toEqual({ clusters: 3, reachable: 3, unreachable: 0, authProblems: 0, failedActions, primaries: 0, secondaries: 0 });
   });
 
   it('follows changes through watches: a new application, a deleted policy, an action that just failed', async () => {
@@ -115,7 +115,7 @@ describe('the fleet view', () => {
       return n.applications === before.applications! + 1 && n.policies === before.policies! - 1 && n.actions === before.actions! + 1 && n.failedActions24h === before.failedActions24h! + 1 && n;
     }, 'the counts to follow', 5_000);
     expect(after).toBeTruthy();
-    expect(fleet.snapshot().summary.failing).toBeGreaterThanOrEqual(1);
+    expect(fleet.snapshot().summary.failedActions).toBeGreaterThanOrEqual(1);
   });
 
   it('shows a promoted primary and a joined secondary, with the secondary\'s labels from its Cluster on the primary', async () => {
@@ -273,6 +273,38 @@ describe('the fleet view', () => {
     expect(snap.summary.clusters).toBe(2);
     const removals = sink.events.slice(from).filter((e) => e.event === 'fleet:changed').flatMap((e) => (e.payload as FleetChangedEvent).removed);
     expect(removals).toEqual([id]);
+  });
+});
+
+describe('the first paint first', () => {
+  const dialled = () => lab.clusters.reduce((n, c) => n + c.stats().connections.h2Sessions.opened + c.stats().connections.h1Sockets.opened, 0);
+
+  it('opens no connection until the first snapshot is taken, then every one', async () => {
+    for (const c of lab.clusters) c.resetStats();
+    const service = new FleetService({ registry, events: new RecordingSink(), options: { ...TUNING, firstSnapshotGraceMs: 10_000 } });
+    try {
+      await service.start();
+      await new Promise((r) => setTimeout(r, 700));
+      expect(dialled()).toBe(0);
+      // The window's first paint: every row there, each still checking.
+      const first = service.snapshot();
+      expect(first.rows.map((r) => [r.name, r.reachability.state])).toEqual(registry.list().map((c) => [c.name, 'checking']));
+      await eventually(() => service.snapshot().rows.every(complete), 'the rows to be complete after the first snapshot');
+      expect(dialled()).toBe(registry.list().length);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('connects after the grace when no window asks', async () => {
+    for (const c of lab.clusters) c.resetStats();
+    const service = new FleetService({ registry, events: new RecordingSink(), options: { ...TUNING, firstSnapshotGraceMs: 300 } });
+    try {
+      await service.start();
+      await eventually(() => dialled() === registry.list().length, 'every cluster to be connected after the grace', 3_000);
+    } finally {
+      await service.stop();
+    }
   });
 });
 

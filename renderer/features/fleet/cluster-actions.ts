@@ -9,6 +9,9 @@
 import type { FleetRow } from '../../../shared/contract/index.js';
 
 export const CLUSTER_ACTIONS = [
+  'check-now',
+  'open-k10',
+  'copy-server',
   'start-over',
   'promote',
   'join',
@@ -20,10 +23,15 @@ export const CLUSTER_ACTIONS = [
   'demote',
   'open-primary',
   'audit',
+  'remove',
 ] as const;
 export type ClusterActionId = (typeof CLUSTER_ACTIONS)[number];
 
 export const ACTION_LABELS: Record<ClusterActionId, string> = {
+  'check-now': 'Check now',
+  'open-k10': 'Open K10 dashboard',
+  'copy-server': 'Copy server URL',
+  remove: 'Remove from Flotilla…',
   'start-over': 'Start over…',
   promote: 'Promote to primary…',
   join: 'Join a primary…',
@@ -38,7 +46,7 @@ export const ACTION_LABELS: Record<ClusterActionId, string> = {
 };
 
 /** Actions that change a cluster in a way that is hard to undo: shown in red. */
-export const DANGEROUS_ACTIONS: ReadonlySet<ClusterActionId> = new Set(['demote', 'disconnect']);
+export const DANGEROUS_ACTIONS: ReadonlySet<ClusterActionId> = new Set(['demote', 'disconnect', 'remove']);
 
 /** The fleet row of the primary a secondary belongs to (matched by the primary's Kasten name). */
 export function primaryRowOf(row: FleetRow, rows: Readonly<Record<string, FleetRow>>): FleetRow | undefined {
@@ -73,6 +81,15 @@ export function clusterActions(row: FleetRow, primaryInFleet = false): ClusterAc
   }
   actions.push('audit');
   return actions;
+}
+
+/**
+ * A row's menu (its ⋯ button, a right-click, the context-menu key): the
+ * everyday actions on the cluster itself first, then its multi-cluster
+ * actions and the audit log, and removal last.
+ */
+export function rowMenuActions(row: FleetRow, primaryInFleet = false): ClusterActionId[] {
+  return ['check-now', 'open-k10', 'copy-server', ...clusterActions(row, primaryInFleet), 'remove'];
 }
 
 /** How a cluster stands in the fleet's multi-cluster, in words: "Member of prod", "Primary “prod”", "No primary". */

@@ -1,6 +1,38 @@
-/** The small pieces a fleet row and the detail panel show: role, join state, reachability, actions, labels. */
+/** The small pieces a fleet row and the detail panel show: role, join state, reachability, actions, labels, last-known values. */
+import type { ReactNode } from 'react';
 import type { ClusterRole, FleetRow } from '../../../shared/contract/index.js';
-import { formatCount, formatLatency } from '../../format.js';
+import { useNow } from '../../components/use-now.js';
+import { formatAgo, formatCount, formatLatency } from '../../format.js';
+
+/**
+ * While a cluster is unreachable, every value its row shows was read before
+ * it went away: "last known, 4 min ago" (from when it last answered), or
+ * "last known" when it never answered since Flotilla started. Undefined for
+ * a cluster that answers.
+ */
+export function lastKnownNote(row: FleetRow, now: number = Date.now()): string | undefined {
+  if (row.reachability.state !== 'unreachable') return undefined;
+  const seen = row.reachability.lastSeenAt;
+  return seen ? `last known, ${formatAgo(seen, now)}` : 'last known';
+}
+
+/**
+ * A value that may be stale: as is while the cluster answers; else in the
+ * last-known style, with its age in a tooltip and for screen readers (the
+ * age moves every 30 s while shown). Nothing to mark when there is no value.
+ */
+export function LastKnown({ row, children, present = true }: { row: FleetRow; children: ReactNode; present?: boolean }) {
+  const stale = row.reachability.state === 'unreachable' && present;
+  const now = useNow(stale, 30_000);
+  if (!stale) return <>{children}</>;
+  const note = lastKnownNote(row, now)!;
+  return (
+    <span className="last-known" title={note} data-testid="last-known" data-note={note}>
+      {children}
+      <span className="visually-hidden"> ({note})</span>
+    </span>
+  );
+}
 
 const ROLE_LABELS: Record<ClusterRole, string> = {
   primary: 'Primary',

@@ -1,11 +1,13 @@
 /**
  * The fleet table's rules, kept pure so they can be tested without a DOM:
  * which columns exist, how each one sorts, and how search and the role and
- * state filters pick rows. Missing values (a cluster never reached has no
- * versions) sort after present ones in both directions, so "unknown" never
- * crowds the top of the table.
+ * state filters pick rows (a state filter picks exactly the rows its
+ * summary tile counts: both use shared/contract/fleet-rules.ts). Missing
+ * values (a cluster never reached has no versions) sort after present ones
+ * in both directions, so "unknown" never crowds the top of the table.
  */
 import type { ClusterRole, FleetRow } from '../../../shared/contract/index.js';
+import { hasFailedActions, isAuthProblem } from '../../../shared/contract/fleet-rules.js';
 import { parseLabelSelector, matchesLabels, SelectorError, type LabelSelector } from '../../../shared/selectors.js';
 
 export const FLEET_COLUMNS = [
@@ -48,7 +50,7 @@ export const DEFAULT_SORT: FleetSort = { column: 'name', direction: 'asc' };
 
 export const CLUSTER_ROLES: readonly ClusterRole[] = ['primary', 'secondary', 'standalone', 'unknown'];
 
-export const STATE_FILTERS = ['all', 'reachable', 'unreachable', 'errors', 'failed-actions'] as const;
+export const STATE_FILTERS = ['all', 'reachable', 'unreachable', 'auth', 'failed-actions', 'errors'] as const;
 export type StateFilter = (typeof STATE_FILTERS)[number];
 
 export function isStateFilter(value: string): value is StateFilter {
@@ -58,8 +60,9 @@ export const STATE_FILTER_LABELS: Record<StateFilter, string> = {
   all: 'Any state',
   reachable: 'Reachable',
   unreachable: 'Unreachable',
+  auth: 'Auth or permission problem',
+  'failed-actions': 'Failed actions (24 h)',
   errors: 'With an error',
-  'failed-actions': 'Failed actions',
 };
 
 export function isFleetColumn(value: string): value is FleetColumnId {
@@ -271,10 +274,12 @@ function matchesState(row: FleetRow, state: StateFilter): boolean {
       return row.reachability.state === 'reachable';
     case 'unreachable':
       return row.reachability.state === 'unreachable';
+    case 'auth':
+      return isAuthProblem(row);
     case 'errors':
       return row.lastError !== undefined;
     case 'failed-actions':
-      return (row.counts.failedActions24h ?? 0) > 0;
+      return hasFailedActions(row);
   }
 }
 

@@ -1,11 +1,11 @@
 /** One cluster in the fleet table; memoized so scrolling and events re-render only rows that changed. */
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import type { FleetRow as FleetRowDto } from '../../../shared/contract/index.js';
 import { formatCount } from '../../format.js';
 import { LabBadge } from '../lab/lab-badge.js';
-import { ActionsCount, JoinStateText, LabelChips, MemberOf, Reachability, RoleBadge } from './fleet-cells.js';
-import { ActionMenu } from '../../components/action-menu.js';
-import { ACTION_LABELS, clusterActions, DANGEROUS_ACTIONS, type ClusterActionId } from './cluster-actions.js';
+import { ActionsCount, JoinStateText, LabelChips, LastKnown, MemberOf, Reachability, RoleBadge } from './fleet-cells.js';
+import { ActionMenu, type ActionMenuControls } from '../../components/action-menu.js';
+import { ACTION_LABELS, DANGEROUS_ACTIONS, rowMenuActions, type ClusterActionId } from './cluster-actions.js';
 import { formatLabels } from './fleet-model.js';
 import { LABELS } from '../../../shared/kasten/kinds.js';
 
@@ -32,11 +32,13 @@ export function rowMenuButtonId(domId: string): string {
 
 export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, domId, selected, checked, primaryInFleet, onSelect, onToggleChecked, onAction }: FleetRowProps) {
   const failedActions = (row.counts.failedActions24h ?? 0) > 0;
+  const stale = row.reachability.state === 'unreachable';
+  const menu = useRef<ActionMenuControls>(null);
   const className = [
     'fleet-row',
     selected && 'is-selected',
     checked && 'is-checked',
-    row.reachability.state === 'unreachable' && 'is-unreachable',
+    row.reachability.state === 'unreachable' && 'is-unreachable is-stale',
   ]
     .filter(Boolean)
     .join(' ');
@@ -49,11 +51,20 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
       aria-selected={selected}
       className={className}
       onClick={() => onSelect(row.id)}
+      onContextMenu={(e) => {
+        // A right-click opens the row's own menu where the pointer is (the context-menu key: see FleetTable).
+        if (e.button !== 2) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onSelect(row.id);
+        menu.current?.open({ x: e.clientX, y: e.clientY });
+      }}
       data-testid="fleet-row"
       data-id={row.id}
       data-name={row.name}
       data-role={row.role}
       data-reachability={row.reachability.state}
+      data-last-seen={row.reachability.lastSeenAt}
       data-join-state={row.joinState}
       data-primary={row.role === 'secondary' ? (row.primaryName ?? '') : undefined}
     >
@@ -65,43 +76,62 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
         {row.source === 'lab' && <LabBadge compact />}
         <span className="row-actions">
           <ActionMenu
-            items={clusterActions(row, primaryInFleet).map((a) => ({ id: a, label: ACTION_LABELS[a], danger: DANGEROUS_ACTIONS.has(a), testId: `row-action-${a}` }))}
+            items={rowMenuActions(row, primaryInFleet).map((a) => ({ id: a, label: ACTION_LABELS[a], danger: DANGEROUS_ACTIONS.has(a), testId: `row-action-${a}` }))}
             onSelect={(a) => onAction(a as ClusterActionId, row.id)}
             label={`Actions for ${row.name}`}
             buttonId={rowMenuButtonId(domId)}
             testId="row-actions"
+            controls={menu}
           />
         </span>
       </div>
       <div role="gridcell" className="cell" data-testid="cell-role">
-        <RoleBadge role={row.role} primaryName={row.primaryName} />
+        <LastKnown row={row} present={row.role !== 'unknown'}>
+          <RoleBadge role={row.role} primaryName={row.primaryName} />
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell" data-testid="cell-join">
-        <JoinStateText row={row} />
+        <LastKnown row={row} present={row.joinState !== 'unknown' && row.joinState !== 'none'}>
+          <JoinStateText row={row} />
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell" title={row.role === 'secondary' ? row.primaryName : undefined} data-testid="cell-primary">
-        <MemberOf row={row} />
+        <LastKnown row={row} present={row.role === 'primary' || row.role === 'secondary'}>
+          <MemberOf row={row} />
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell" data-testid="cell-reachability">
         <Reachability reachability={row.reachability} />
       </div>
-      <div role="gridcell" className="cell mono" title={row.kubernetesVersion} data-testid="cell-k8s">
-        {row.kubernetesVersion ?? '–'}
+      <div role="gridcell" className="cell mono" title={stale ? undefined : row.kubernetesVersion} data-testid="cell-k8s">
+        <LastKnown row={row} present={row.kubernetesVersion !== undefined}>
+          {row.kubernetesVersion ?? '–'}
+        </LastKnown>
       </div>
-      <div role="gridcell" className="cell mono" title={row.k10Version} data-testid="cell-k10">
-        {row.k10Version ?? '–'}
+      <div role="gridcell" className="cell mono" title={stale ? undefined : row.k10Version} data-testid="cell-k10">
+        <LastKnown row={row} present={row.k10Version !== undefined}>
+          {row.k10Version ?? '–'}
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell cell-number" data-testid="cell-apps">
-        {formatCount(row.counts.applications)}
+        <LastKnown row={row} present={row.counts.applications !== undefined}>
+          {formatCount(row.counts.applications)}
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell cell-number" data-testid="cell-policies">
-        {formatCount(row.counts.policies)}
+        <LastKnown row={row} present={row.counts.policies !== undefined}>
+          {formatCount(row.counts.policies)}
+        </LastKnown>
       </div>
       <div role="gridcell" className={failedActions ? 'cell cell-number has-failed' : 'cell cell-number'} data-testid="cell-actions">
-        <ActionsCount counts={row.counts} />
+        <LastKnown row={row} present={row.counts.actions !== undefined}>
+          <ActionsCount counts={row.counts} />
+        </LastKnown>
       </div>
-      <div role="gridcell" className="cell cell-labels" title={formatLabels(row.labels)} data-testid="cell-labels">
-        <LabelChips labels={row.labels} hide={ROW_HIDDEN_LABELS} />
+      <div role="gridcell" className="cell cell-labels" title={stale ? undefined : formatLabels(row.labels)} data-testid="cell-labels">
+        <LastKnown row={row} present={Object.keys(row.labels).length > 0}>
+          <LabelChips labels={row.labels} hide={ROW_HIDDEN_LABELS} />
+        </LastKnown>
       </div>
       <div role="gridcell" className="cell cell-error" title={row.lastError?.message} data-testid="cell-error">
         {row.lastError ? row.lastError.message : ''}

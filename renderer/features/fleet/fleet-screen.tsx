@@ -27,7 +27,7 @@ export function FleetScreen() {
   const hasSelection = useAppStore((s) => s.selectedId !== null && s.selectedId in s.rowsById);
   const [removeIds, setRemoveIds] = useState<string[] | null>(null);
   const [dialog, setDialog] = useState<FleetDialog | null>(null);
-  const onAction = useClusterAction(useCallback((d: FleetDialog) => setDialog(d), []));
+  const onAction = useClusterAction(useCallback((d: FleetDialog) => (d.kind === 'remove' ? setRemoveIds([d.id]) : setDialog(d)), []));
 
   const total = Object.keys(rowsById).length;
   // Sorted once per change of the rows or the sort; a keystroke only filters the sorted rows.

@@ -5,12 +5,15 @@
  * scrollbar is honest; the rendered slice is moved into place with a
  * transform.
  *
- * Keyboard: the grid is one tab stop; ↑ ↓ Home End PageUp PageDown move the
- * current row (shown in the detail panel), Space ticks it, Delete asks to
- * remove the ticked rows (or the current one), Enter opens the current
- * row's action menu, Escape closes the panel.
+ * Keyboard: the rows are one tab stop (the grid); ↑ ↓ Home End PageUp
+ * PageDown move the current row (shown in the detail panel), Space ticks
+ * it, Delete asks to remove the ticked rows (or the current one), Enter,
+ * the context-menu key or Shift+F10 open the current row's action menu,
+ * Escape closes the panel. The header row is one more tab stop (the ARIA
+ * grid pattern's roving tabindex): ← → Home End move between its headers,
+ * Enter or Space sorts by the focused one, ↓ goes down to the rows.
  */
-import { useMemo, useRef, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { FleetRow } from '../../../shared/contract/index.js';
 import { SortIcon } from '../../components/icons.js';
 import { useAppStore } from '../../store/store.js';
@@ -63,8 +66,26 @@ export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps)
     if (top !== undefined) el.scrollTop = top;
   };
 
+  /**
+   * Opens the current row's menu under its ⋯ button, and leaves it open if
+   * it is: the context-menu key may send both a keydown and a contextmenu
+   * event, and the second must not close what the first opened (so this
+   * asks the popover itself, not aria-expanded, which follows a moment later).
+   */
+  const openCurrentMenu = () => {
+    if (!selectedId) return;
+    const controls = document.getElementById(rowMenuButtonId(rowDomId(selectedId)))?.getAttribute('aria-controls');
+    const menu = controls ? document.getElementById(controls) : null;
+    if (menu && !menu.matches(':popover-open')) menu.showPopover();
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.target !== e.currentTarget) return; // keys typed in a checkbox or header button are theirs
+    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      e.preventDefault();
+      openCurrentMenu();
+      return;
+    }
     const page = Math.max(1, Math.floor(viewportHeight / ROW_HEIGHT) - 1);
     const move = (to: number) => {
       if (rows.length === 0) return;
@@ -124,10 +145,16 @@ export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps)
       aria-activedescendant={selectedIndex >= start && selectedIndex < end && selectedId ? rowDomId(selectedId) : undefined}
       tabIndex={0}
       onKeyDown={onKeyDown}
+      onContextMenu={(e) => {
+        // The context-menu key on the focused grid (a right-click on a row is the row's own).
+        if (e.target !== e.currentTarget) return;
+        e.preventDefault();
+        openCurrentMenu();
+      }}
       data-testid="fleet-table"
       data-row-count={rows.length}
     >
-      <FleetTableHeader rows={rows} />
+      <FleetTableHeader rows={rows} onDown={() => containerRef.current?.focus()} />
       {/* React applies `style` through the CSSOM (element.style), which CSP style-src permits; only style attributes in markup would need 'unsafe-inline'. */}
       <div role="rowgroup" className="fleet-body" style={{ height: rows.length * ROW_HEIGHT }}>
         <div className="fleet-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
@@ -151,17 +178,57 @@ export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps)
   );
 }
 
-function FleetTableHeader({ rows }: { rows: readonly FleetRow[] }) {
+/** The header's cells in order, for the roving focus: the tick-all box, then one sort button per column. */
+const HEADER_CELLS = ['check-all', ...FLEET_COLUMNS] as const;
+type HeaderCell = (typeof HEADER_CELLS)[number];
+
+function FleetTableHeader({ rows, onDown }: { rows: readonly FleetRow[]; onDown(): void }) {
   const sort = useAppStore((s) => s.sort);
   const sortBy = useAppStore((s) => s.sortBy);
   const checkedIds = useAppStore((s) => s.checkedIds);
   const setChecked = useAppStore((s) => s.setChecked);
   const allChecked = rows.length > 0 && rows.every((r) => checkedIds[r.id]);
   const someChecked = !allChecked && rows.some((r) => checkedIds[r.id]);
+  /** The header that holds the row's one tab stop: the last one focused, at first the sorted column. */
+  const [current, setCurrent] = useState<HeaderCell | null>(null);
+  const active: HeaderCell = current ?? sort.column;
+  const headRef = useRef<HTMLDivElement>(null);
+
+  const focusCell = (cell: HeaderCell) => {
+    setCurrent(cell);
+    headRef.current?.querySelector<HTMLElement>(`[data-header="${cell}"]`)?.focus();
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const cell = (e.target as HTMLElement).dataset.header as HeaderCell | undefined;
+    if (!cell) return;
+    const i = HEADER_CELLS.indexOf(cell);
+    switch (e.key) {
+      case 'ArrowRight':
+        focusCell(HEADER_CELLS[Math.min(HEADER_CELLS.length - 1, i + 1)]!);
+        break;
+      case 'ArrowLeft':
+        focusCell(HEADER_CELLS[Math.max(0, i - 1)]!);
+        break;
+      case 'Home':
+        focusCell(HEADER_CELLS[0]);
+        break;
+      case 'End':
+        focusCell(HEADER_CELLS[HEADER_CELLS.length - 1]!);
+        break;
+      case 'ArrowDown':
+        onDown();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  };
 
   return (
     <div role="rowgroup" className="fleet-head">
-      <div role="row" aria-rowindex={1} className="fleet-row fleet-row--head">
+      <div ref={headRef} role="row" aria-rowindex={1} className="fleet-row fleet-row--head" onKeyDown={onKeyDown} data-testid="fleet-header-row">
         <div role="columnheader" className="cell cell-check">
           <input
             type="checkbox"
@@ -170,27 +237,33 @@ function FleetTableHeader({ rows }: { rows: readonly FleetRow[] }) {
               if (el) el.indeterminate = someChecked;
             }}
             onChange={(e) => setChecked(rows.map((r) => r.id), e.target.checked)}
+            onFocus={() => setCurrent('check-all')}
+            tabIndex={active === 'check-all' ? 0 : -1}
             aria-label="Select every cluster shown"
+            data-header="check-all"
             data-testid="check-all"
           />
         </div>
         {FLEET_COLUMNS.map((column) => {
-          const active = sort.column === column;
+          const sorted = sort.column === column;
           return (
             <div
               key={column}
               role="columnheader"
-              aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+              aria-sort={sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
               className={NUMERIC_COLUMNS.has(column) ? 'cell cell-number' : 'cell'}
             >
               <button
                 type="button"
-                className={active ? 'sort-button is-active' : 'sort-button'}
+                className={sorted ? 'sort-button is-active' : 'sort-button'}
                 onClick={() => sortBy(column)}
+                onFocus={() => setCurrent(column)}
+                tabIndex={active === column ? 0 : -1}
+                data-header={column}
                 data-testid={`sort-${column}`}
               >
                 {COLUMN_LABELS[column]}
-                <SortIcon direction={active ? sort.direction : null} />
+                <SortIcon direction={sorted ? sort.direction : null} />
               </button>
             </div>
           );

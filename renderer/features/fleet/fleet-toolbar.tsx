@@ -6,6 +6,9 @@ import { useAppStore } from '../../store/store.js';
 import { ROLE_FILTER_LABELS } from './fleet-cells.js';
 import { CLUSTER_ROLES, STATE_FILTERS, STATE_FILTER_LABELS } from './fleet-model.js';
 
+/** The search box's DOM id: the `/` and Ctrl+F shortcuts focus it (app.tsx). */
+export const FLEET_SEARCH_ID = 'fleet-search';
+
 export interface FleetToolbarProps {
   shown: number;
   total: number;
@@ -28,14 +31,15 @@ export function FleetToolbar({ shown, total, searchProblem, onRequestRemove }: F
     <div className="fleet-toolbar">
       <div className={searchProblem ? 'search-box has-error' : 'search-box'}>
         <SearchIcon />
-        <label htmlFor={`${id}-search`} className="visually-hidden">
+        <label htmlFor={FLEET_SEARCH_ID} className="visually-hidden">
           Search clusters by name or label
         </label>
         <input
-          id={`${id}-search`}
+          id={FLEET_SEARCH_ID}
           type="search"
           className="input search-input"
           placeholder="Search name or label — env=prod, tier in (a,b)"
+          aria-keyshortcuts="/ Control+F"
           value={search}
           onChange={(e) => setSearch(e.target.value)}
           aria-invalid={searchProblem !== undefined}

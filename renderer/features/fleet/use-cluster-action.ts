@@ -1,14 +1,15 @@
 /**
  * Carries out a cluster action chosen in a row's menu or the detail panel:
  * most lead to a screen (promote, join, the primary's Multi-cluster views,
- * the audit log); the ones that ask first (start over, demote) open their
- * dialog through `openDialog`.
+ * the audit log); check now, open K10 and copy the server URL act at once;
+ * the ones that ask first (start over, demote, remove) open their dialog
+ * through `openDialog`.
  */
 import { useCallback } from 'react';
 import { appStore } from '../../store/store.js';
 import { primaryRowOf, type ClusterActionId } from './cluster-actions.js';
 
-export type FleetDialog = { kind: 'start-over' | 'demote'; id: string };
+export type FleetDialog = { kind: 'start-over' | 'demote' | 'remove'; id: string };
 
 export function useClusterAction(openDialog: (dialog: FleetDialog) => void): (action: ClusterActionId, id: string) => void {
   return useCallback(
@@ -17,6 +18,14 @@ export function useClusterAction(openDialog: (dialog: FleetDialog) => void): (ac
       const row = s.rowsById[id];
       if (!row) return;
       switch (action) {
+        case 'check-now':
+          return void s.refreshFleet(id);
+        case 'open-k10':
+          return void s.openK10Dashboard(id);
+        case 'copy-server':
+          return void s.copyServerUrl(id);
+        case 'remove':
+          return openDialog({ kind: 'remove', id });
         case 'promote':
           return void s.openPromote(id);
         case 'join':

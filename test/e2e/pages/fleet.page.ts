@@ -1,7 +1,7 @@
-/** The fleet view: summary, search and filters, the virtualized table, the detail panel, removal. */
+/** The fleet view: summary tiles, search and filters, the virtualized table, row menus, the detail panel, removal. */
 import type { Locator, Page } from 'playwright-core';
 
-export type SummaryKey = 'clusters' | 'reachable' | 'primaries' | 'secondaries' | 'failing';
+export type SummaryKey = 'clusters' | 'reachable' | 'unreachable' | 'authProblems' | 'failedActions' | 'primaries' | 'secondaries';
 export type CellId = 'name' | 'role' | 'join' | 'reachability' | 'k8s' | 'k10' | 'apps' | 'policies' | 'actions' | 'labels' | 'error';
 
 export interface ShownRow {
@@ -72,6 +72,65 @@ export class FleetPage {
 
   async summary(key: SummaryKey): Promise<number> {
     return Number(await this.page.getByTestId(`summary-${key}`).getAttribute('data-value'));
+  }
+
+  /** A summary tile: a filter button. */
+  tile(key: SummaryKey): Locator {
+    return this.page.getByTestId(`summary-${key}`);
+  }
+
+  async tilePressed(key: SummaryKey): Promise<boolean> {
+    return (await this.tile(key).getAttribute('aria-pressed')) === 'true';
+  }
+
+  async stateFilter(): Promise<string> {
+    return this.page.getByTestId('state-filter').inputValue();
+  }
+
+  get searchBox(): Locator {
+    return this.page.getByTestId('fleet-search');
+  }
+
+  /** A row's menu, open (from its ⋯ button, a right-click or the keyboard). */
+  get openRowMenu(): Locator {
+    return this.page.locator('[data-testid="row-actions-menu"]:popover-open');
+  }
+
+  /** Right-clicks a row and waits for its menu. */
+  async rightClick(name: string): Promise<void> {
+    await this.cell(name, 'k8s').click({ button: 'right' });
+    await this.openRowMenu.waitFor();
+  }
+
+  async openMenuItems(): Promise<string[]> {
+    return this.openRowMenu.locator('[data-testid^="row-action-"]').evaluateAll((items) => items.map((i) => (i.getAttribute('data-testid') ?? '').replace(/^row-action-/, '')));
+  }
+
+  async chooseInOpenMenu(action: string): Promise<void> {
+    await this.openRowMenu.getByTestId(`row-action-${action}`).click();
+  }
+
+  /** The "last known" mark of a cell of an unreachable cluster (its note: "last known, 4 min ago"). */
+  async lastKnownNote(name: string, cell: CellId): Promise<string | null> {
+    const mark = this.cell(name, cell).getByTestId('last-known');
+    return (await mark.count()) === 0 ? null : mark.getAttribute('data-note');
+  }
+
+  get failedActions(): Locator {
+    return this.detail.getByTestId('detail-failed-actions');
+  }
+
+  /** The failed actions the detail panel lists, once loaded. */
+  async listedFailures(): Promise<{ kind: string; name: string; text: string }[]> {
+    await this.page.locator('[data-testid="detail-failed-actions"][data-state="loaded"]').waitFor();
+    return this.failedActions.getByTestId('failed-action').evaluateAll((items) =>
+      items.map((i) => ({ kind: i.getAttribute('data-kind') ?? '', name: i.getAttribute('data-name') ?? '', text: (i as HTMLElement).innerText })),
+    );
+  }
+
+  /** The header row's elements that Tab stops at. */
+  get headerTabStops(): Locator {
+    return this.page.getByTestId('fleet-header-row').locator('[tabindex="0"]');
   }
 
   async search(text: string): Promise<void> {

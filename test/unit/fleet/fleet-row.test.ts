@@ -1,19 +1,24 @@
 /**
  * The rules of the fleet view: role and join state from K10's objects,
- * failed actions in the last 24 hours, what counts as failing, the summary.
+ * failed actions in the last 24 hours (and the latest of them), auth
+ * problems, the summary tiles.
  */
 import { describe, expect, it } from 'vitest';
 import type { FleetRow } from '../../../shared/contract/index.js';
 import {
   DAY_MS,
-  isFailing,
+  FAILED_MESSAGE_MAX,
+  hasFailedActions,
+  isAuthProblem,
   latencyChanged,
+  latestFailures,
   projectAction,
   projectClusterInfo,
   projectMcCluster,
   recentFailures,
   roleFacts,
   summarize,
+  type ActionFailure,
   type McCluster,
 } from '../../../main/fleet/fleet-row.js';
 
@@ -82,19 +87,53 @@ describe('projections keep only what the row needs', () => {
 
   it('an action: when it failed (end, else start), or 0', () => {
     expect(projectAction({ status: { state: 'Complete', endTime: '2025-01-01T00:00:00Z' } })).toBe(0);
-    expect(projectAction({ status: { state: 'Failed', startTime: '2025-01-01T00:00:00Z', endTime: '2025-01-01T00:10:00Z' } })).toBe(Date.parse('2025-01-01T00:10:00Z'));
-    expect(projectAction({ status: { state: 'Failed', startTime: '2025-01-01T00:00:00Z' } })).toBe(Date.parse('2025-01-01T00:00:00Z'));
+    expect(projectAction({ status: { state: 'Failed', startTime: '2025-01-01T00:00:00Z', endTime: '2025-01-01T00:10:00Z' } })).toMatchObject({ at: Date.parse('2025-01-01T00:10:00Z') });
+    expect(projectAction({ status: { state: 'Failed', startTime: '2025-01-01T00:00:00Z' } })).toMatchObject({ at: Date.parse('2025-01-01T00:00:00Z') });
+  });
+
+  it('a failed action keeps its kind, policy, application and Kasten\'s message, cut short when very long', () => {
+    const backup = {
+      metadata: { name: 'scheduled-x1', namespace: 'shop', labels: { 'k10.kasten.io/policyName': 'shop-backup', 'k10.kasten.io/appName': 'shop' } },
+      spec: { subject: { kind: 'Application', name: 'shop' } },
+      status: { state: 'Failed', endTime: '2025-01-01T00:10:00Z', error: { message: 'Failed to export: quota' } },
+    };
+    expect(projectAction(backup, 'BackupAction')).toEqual({
+      at: Date.parse('2025-01-01T00:10:00Z'),
+      kind: 'BackupAction',
+      name: 'scheduled-x1',
+      namespace: 'shop',
+      policy: 'shop-backup',
+      application: 'shop',
+      message: 'Failed to export: quota',
+    });
+    // A RunAction names its policy as its subject; the object's own kind wins over the default.
+    const run = { kind: 'RunAction', metadata: { name: 'run-1' }, spec: { subject: { kind: 'Policy', name: 'nightly' } }, status: { state: 'Failed', error: { message: 'x'.repeat(5_000) } } };
+    const projected = projectAction(run, 'BackupAction');
+    expect(projected).toMatchObject({ kind: 'RunAction', policy: 'nightly' });
+    expect(projected !== 0 && projected.message!.length).toBe(FAILED_MESSAGE_MAX);
   });
 });
 
 describe('failed actions in the last 24 hours', () => {
   it('counts failures inside the window and says when the oldest leaves it', () => {
     const now = Date.parse('2025-06-01T12:00:00Z');
-    const failures = [0, now - 1_000, now - 3 * 3600_000, now - DAY_MS - 1, 0];
+    const failures = [0, now - 1_000, now - 3 * 3600_000, now - DAY_MS - 1, 0].map(failure);
     expect(recentFailures(failures, now)).toEqual({ count: 2, nextExpiry: now - 3 * 3600_000 + DAY_MS });
     expect(recentFailures([0, 0], now)).toEqual({ count: 0 });
   });
+
+  it('lists the newest failures of the window first, at most as many as asked, with the total', () => {
+    const now = Date.parse('2025-06-01T12:00:00Z');
+    const failures = [now - 5_000, 0, now - 1_000, now - DAY_MS - 1, now - 3_000].map(failure);
+    const { latest, total } = latestFailures(failures, now, 2);
+    expect(total).toBe(3);
+    expect(latest.map((f) => f.at)).toEqual([now - 1_000, now - 3_000]);
+  });
 });
+
+function failure(at: number): ActionFailure {
+  return at === 0 ? 0 : { at, kind: 'RunAction', name: `run-${at}` };
+}
 
 function row(over: Partial<FleetRow>): FleetRow {
   return {
@@ -111,24 +150,33 @@ function row(over: Partial<FleetRow>): FleetRow {
   };
 }
 
-describe('failing rows and the summary', () => {
-  it('failing: unreachable, or an error, or failed actions', () => {
-    expect(isFailing(row({}))).toBe(false);
-    expect(isFailing(row({ reachability: { state: 'unreachable' } }))).toBe(true);
-    expect(isFailing(row({ lastError: { code: 'FORBIDDEN', message: 'no', at: '2025-01-01T00:00:00Z' } }))).toBe(true);
-    expect(isFailing(row({ counts: { failedActions24h: 1 } }))).toBe(true);
-    expect(isFailing(row({ reachability: { state: 'checking' }, counts: {} }))).toBe(false);
+describe('what is wrong with a row, and the summary', () => {
+  const at = '2025-01-01T00:00:00Z';
+  it('an auth problem: a 401 or a 403 from a cluster that answers', () => {
+    expect(isAuthProblem(row({}))).toBe(false);
+    expect(isAuthProblem(row({ lastError: { code: 'FORBIDDEN', message: 'no', at } }))).toBe(true);
+    expect(isAuthProblem(row({ lastError: { code: 'UNAUTHORIZED', message: 'expired', at } }))).toBe(true);
+    expect(isAuthProblem(row({ lastError: { code: 'SERVER', message: '500', at } }))).toBe(false);
+    // Gone away: unreachable, whatever it said before.
+    expect(isAuthProblem(row({ reachability: { state: 'unreachable' }, lastError: { code: 'FORBIDDEN', message: 'no', at } }))).toBe(false);
   });
 
-  it('counts clusters, reachable ones, primaries, secondaries and failing ones', () => {
+  it('failed actions: at least one in the last 24 hours', () => {
+    expect(hasFailedActions(row({}))).toBe(false);
+    expect(hasFailedActions(row({ counts: { failedActions24h: 1 } }))).toBe(true);
+    expect(hasFailedActions(row({ counts: {} }))).toBe(false);
+  });
+
+  it('counts clusters, reachable and unreachable ones, auth problems, failed actions, primaries and secondaries', () => {
     expect(
       summarize([
         row({ role: 'primary' }),
         row({ role: 'secondary', counts: { failedActions24h: 2 } }),
         row({ role: 'secondary', reachability: { state: 'unreachable' } }),
         row({ reachability: { state: 'checking' } }),
+        row({ lastError: { code: 'UNAUTHORIZED', message: 'expired', at }, counts: { failedActions24h: 1 } }),
       ]),
-    ).toEqual({ clusters: 4, reachable: 2, primaries: 1, secondaries: 2, failing: 2 });
+    ).toEqual({ clusters: 5, reachable: 3, unreachable: 1, authProblems: 1, failedActions: 2, primaries: 1, secondaries: 2 });
   });
 
   it('reports latency that moved noticeably, not every jitter', () => {

@@ -221,7 +221,7 @@ describe('router: events', () => {
     version: 2,
     upserts: [],
     removed: ['c1'],
-    summary: { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 },
+    summary: { clusters: 0, reachable: 0, unreachable: 0, authProblems: 0, failedActions: 0, primaries: 0, secondaries: 0 },
   };
 
   it('delivers emitted events to every subscriber until it unsubscribes', () => {

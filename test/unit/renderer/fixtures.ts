@@ -38,9 +38,11 @@ export function summaryOf(rows: readonly FleetRow[]): FleetSummary {
   return {
     clusters: rows.length,
     reachable: rows.filter((r) => r.reachability.state === 'reachable').length,
+    unreachable: rows.filter((r) => r.reachability.state === 'unreachable').length,
+    authProblems: rows.filter((r) => r.reachability.state !== 'unreachable' && (r.lastError?.code === 'UNAUTHORIZED' || r.lastError?.code === 'FORBIDDEN')).length,
+    failedActions: rows.filter((r) => (r.counts.failedActions24h ?? 0) > 0).length,
     primaries: rows.filter((r) => r.role === 'primary').length,
     secondaries: rows.filter((r) => r.role === 'secondary').length,
-    failing: rows.filter((r) => r.lastError).length,
   };
 }
 

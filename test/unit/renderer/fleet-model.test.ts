@@ -10,6 +10,7 @@ import {
   visibleFleetRows,
   type FleetColumnId,
 } from '../../../renderer/features/fleet/fleet-model.js';
+import { summarize } from '../../../shared/contract/fleet-rules.js';
 import { fleetRow } from './fixtures.js';
 
 const names = (rows: { name: string }[]) => rows.map((r) => r.name);
@@ -157,5 +158,31 @@ describe('label formatting', () => {
   it('lists labels sorted by key, a key alone when its value is empty', () => {
     expect(formatLabels({ region: 'eu', env: 'prod', gpu: '' })).toBe('env=prod, gpu, region=eu');
     expect(formatLabels({})).toBe('');
+  });
+});
+
+describe('the summary tiles and the state filters', () => {
+  const at = '2025-01-01T00:00:00Z';
+  const rows = [
+    fleetRow('up'),
+    fleetRow('down', { reachability: { state: 'unreachable', lastSeenAt: at } }),
+    fleetRow('expired', { lastError: { code: 'UNAUTHORIZED', message: 'expired', at } }),
+    fleetRow('denied', { lastError: { code: 'FORBIDDEN', message: 'no', at }, counts: { failedActions24h: 1 } }),
+    fleetRow('down-denied', { reachability: { state: 'unreachable' }, lastError: { code: 'FORBIDDEN', message: 'no', at } }),
+    fleetRow('failing', { counts: { actions: 3, failedActions24h: 2 } }),
+  ];
+
+  it("pick exactly the rows each tile counts (one rule for both, shared with main's summary)", () => {
+    const summary = summarize(rows);
+    const shown = (state: 'reachable' | 'unreachable' | 'auth' | 'failed-actions') => names(filterRows(rows, { search: '', roles: [], state }).rows);
+    expect(shown('unreachable')).toEqual(['down', 'down-denied']);
+    expect(shown('auth')).toEqual(['expired', 'denied']);
+    expect(shown('failed-actions')).toEqual(['denied', 'failing']);
+    expect(summary).toMatchObject({ unreachable: 2, authProblems: 2, failedActions: 2, reachable: shown('reachable').length });
+  });
+
+  it('combine with the search and the role filter', () => {
+    expect(names(filterRows(rows, { search: 'fail', roles: [], state: 'failed-actions' }).rows)).toEqual(['failing']);
+    expect(filterRows(rows, { search: '', roles: ['primary'], state: 'auth' }).rows).toEqual([]);
   });
 });

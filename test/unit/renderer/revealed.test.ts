@@ -72,7 +72,7 @@ describe('revealed values', () => {
   it('drops values whichever action changes the screen (a lab starting shows the fleet)', async () => {
     const main = tokensMain();
     main.handlers['lab:start'] = () => ok({ running: true, clusters: ['cluster-1'] });
-    main.handlers['fleet:snapshot'] = () => ok({ rows: [], summary: { clusters: 0, reachable: 0, primaries: 0, secondaries: 0, failing: 0 }, version: 1 });
+    main.handlers['fleet:snapshot'] = () => ok({ rows: [], summary: { clusters: 0, reachable: 0, unreachable: 0, authProblems: 0, failedActions: 0, primaries: 0, secondaries: 0 }, version: 1 });
     const store = onTokensView(main);
     await store.getState().revealToken('id-p', 'join-token-secret-a');
     await store.getState().startLab(1);
