@@ -3,7 +3,8 @@
  * fleet view's backend scales. For each fleet size (300 and 500 lab clusters
  * unless told otherwise), in a fresh process so that memory is that run's,
  * with the lab fleet in a process of its own (`npm run lab`), so that
- * serving the clusters is not counted as Flotilla's:
+ * serving the clusters is not counted as Flotilla's, and warmed first by one
+ * `flotilla fleet` from another process (as real API servers run warm):
  *
  * - first full snapshot: FleetService.start() until every row is complete
  *   (probe answered, every watch listed: role, versions and counts known);
@@ -32,7 +33,7 @@ import { FleetService } from '../../main/fleet/fleet-service.js';
 import { ClusterClient } from '../../main/kube/cluster-client.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
 import { TestRegistry } from '../integration/fleet-test-registry.js';
-import { MB, bundleForNode, machine, round, runChild, startLabProcess, type LabProcess } from './support.js';
+import { MB, bundleForNode, machine, round, runChild, startLabProcess, warmLab, type LabProcess } from './support.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const OUT_DIR = join(ROOT, 'bench-results');
@@ -134,6 +135,7 @@ async function measure(size: number, idleSeconds: number): Promise<SizeResult> {
   const t0 = performance.now();
   const lab = await startLabProcess(size);
   const labStartMs = performance.now() - t0;
+  await warmLab(lab);
   const before = memory();
   console.log(`  ${size} clusters: lab up in ${labStartMs.toFixed(0)} ms (its own process, RSS ${lab.usage().rssMB.toFixed(0)} MB); this process ${before.rss.toFixed(0)} MB`);
 

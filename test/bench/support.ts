@@ -5,7 +5,7 @@
  * costs to serve is not counted as Flotilla's; and a description of the
  * machine for the JSON report.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { arch, cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -84,6 +84,26 @@ export interface LabProcess {
   /** The lab process's resident memory (MB) and CPU time so far (ms), from /proc. */
   usage(): { rssMB: number; cpuMs: number };
   stop(): Promise<void>;
+}
+
+/**
+ * One `flotilla fleet --json --wait 60` over the lab from another process,
+ * untimed: the lab's listeners, TLS and request paths then run warm, as a
+ * real cluster's API server does, while the process measured next starts
+ * cold.
+ */
+export async function warmLab(lab: LabProcess): Promise<void> {
+  const root = resolve(import.meta.dirname, '../..');
+  const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-bench-warm-'));
+  try {
+    await new Promise<void>((done, fail) =>
+      execFile(process.execPath, ['--import', 'tsx', join(root, 'main/cli/main.ts'), 'fleet', '--json', '--wait', '60', '--kubeconfig', lab.kubeconfigPath, '--data-dir', dataDir], { cwd: root, maxBuffer: 64 * MB }, (err) =>
+        err ? fail(new Error(`warming the lab failed: ${err.message}`)) : done(),
+      ),
+    );
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** `npm run lab -- start --clusters N` as a child process, up when it says so; `nodeArgs` go to its node (a profiler's flags). */

@@ -108,6 +108,28 @@ describe('the import wizard', () => {
     await screenshot(page, '06-import-tested');
   });
 
+  it('fits the review in a 900 px wide window and in a 4K one: nothing runs off the side', async () => {
+    /** Elements of the review step whose right edge is past the window's (what a person would have to scroll sideways to read). */
+    const overflowing = () =>
+      page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const pageScrolls = document.documentElement.scrollWidth > width;
+        const cut = [...document.querySelectorAll('[data-testid="review-step"] *')]
+          .filter((e) => e.getBoundingClientRect().right > width + 0.5 && e.getBoundingClientRect().width > 0)
+          .map((e) => `${e.tagName.toLowerCase()}${e.getAttribute('data-testid') ? `[${e.getAttribute('data-testid')}]` : ''}.${[...e.classList].join('.')}`);
+        return { pageScrolls, cut: [...new Set(cut)].slice(0, 10) };
+      });
+    try {
+      for (const [width, height, name] of [[900, 700, '05b-import-review-900px'], [3840, 2160, '05c-import-review-4k']] as const) {
+        await page.setViewportSize({ width, height });
+        expect(await overflowing(), `at ${width} px`).toEqual({ pageScrolls: false, cut: [] });
+        await screenshot(page, name);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('imports the selected contexts and reports what it did', async () => {
     await ui.importWizard.importSelected();
     expect(await ui.importWizard.reportCount('imported')).toBe(3);
