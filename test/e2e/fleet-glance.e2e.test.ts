@@ -232,11 +232,12 @@ describe("a row's menu", () => {
     await ui.fleet.table.focus();
     await page.keyboard.press('Shift+F10');
     await ui.fleet.openRowMenu.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('row-action-check-now');
+    // The menu moves focus to its first item once it has painted.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('row-action-check-now');
     await page.keyboard.press('Escape');
     await ui.fleet.openRowMenu.waitFor({ state: 'hidden' });
     // Focus is back on the table, so its keys go on working.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('fleet-table');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('fleet-table');
     await page.keyboard.press('ContextMenu');
     await ui.fleet.openRowMenu.waitFor();
     // Remove asks first.
