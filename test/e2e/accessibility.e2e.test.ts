@@ -20,7 +20,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { labFleetOf } from '../../main/lab/cluster-source.js';
@@ -32,11 +31,10 @@ import { MulticlusterUi } from './pages/multicluster-ui.page.js';
 import { PoliciesPage } from './pages/policies.page.js';
 import { ProfilesPage } from './pages/profiles.page.js';
 import { SettingsPage } from './pages/settings.page.js';
-import { screenshot } from './support/artefacts.js';
+import { PALETTES, settle, violations, violationsInBothPalettes } from './support/axe.js';
 import { launchBrowser, type E2eBrowser } from './support/browser.js';
 import { startE2ePreview, type E2ePreview } from './support/preview.js';
 
-const PALETTES = ['light', 'dark'] as const;
 type Palette = (typeof PALETTES)[number];
 
 let app: E2ePreview;
@@ -53,48 +51,13 @@ let lab: LabFleet;
 let dir: string;
 let token = '';
 
-/** Waits until CSS transitions (colours fading to a new palette) have ended and two frames have painted. */
-async function settle(): Promise<void> {
-  await page.evaluate(async () => {
-    await Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => a instanceof CSSTransition)
-        .map((a) => a.finished.catch(() => undefined)),
-    );
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  });
-}
-
-/** axe-core's violations on the page as it is now, one line per element: palette · rule (impact) · target · summary. */
-async function violations(palette: string): Promise<string[]> {
-  // Legacy mode runs axe.run() in the page itself: the app has no frames, so the default's per-frame partial
-  // runs and the blank page it opens to combine them would only cost time.
-  const result = await new AxeBuilder({ page }).setLegacyMode().analyze();
-  return result.violations.flatMap((v) =>
-    v.nodes.map((n) => {
-      const fix = (n.failureSummary ?? '').replace(/^Fix (any|all) of the following:\s*/i, '').replace(/\s+/g, ' ').trim();
-      return `${palette} · ${v.id} (${v.impact ?? 'no impact'}) · ${n.target.join(' ')} · ${v.help} — ${fix}`;
-    }),
-  );
-}
-
 /**
  * Checks the page as it is now in both palettes (theme "system", the
  * colour scheme emulated) and photographs each; a soft assertion, so one
  * state's violations do not hide the next one's.
  */
 async function checkBoth(name: string): Promise<void> {
-  const found: string[] = [];
-  for (const palette of PALETTES) {
-    await page.emulateMedia({ colorScheme: palette });
-    await settle();
-    found.push(...(await violations(palette)));
-    await screenshot(page, `a11y-${name}-${palette}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await settle();
-  expect.soft(found, `axe-core violations on "${name}"`).toEqual([]);
+  expect.soft(await violationsInBothPalettes(page, `a11y-${name}`), `axe-core violations on "${name}"`).toEqual([]);
 }
 
 beforeAll(async () => {
@@ -347,8 +310,8 @@ describe('accessibility (axe-core, light and dark)', () => {
     for (const theme of PALETTES) {
       await settings.chooseTheme(theme);
       await expect.poll(() => settings.appliedTheme()).toBe(theme);
-      await settle();
-      found.push(...(await violations(`theme ${theme}`)));
+      await settle(page);
+      found.push(...(await violations(page, `theme ${theme}`)));
     }
     await settings.chooseTheme('system');
     expect.soft(found, 'axe-core violations on "settings" with the theme chosen').toEqual([]);
