@@ -483,32 +483,17 @@ export class ClusterClient {
       const res = await this.onceH2(req, headers, allowStaleRetry);
       if (res !== 'h1') return res;
     }
-    const method = req.method ?? 'GET';
-    const path = withQuery(req.path, req.query);
-    const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const all: Record<string, string> = { accept: req.accept ?? 'application/json', ...headers };
-    if (payload !== undefined) {
-      all['content-type'] = req.contentType ?? 'application/json';
-      all['content-length'] = String(Buffer.byteLength(payload));
-    }
+    const { method, path, payload, timeoutMs, headers: all } = requestParts(req, headers, this.timeoutMs);
     const started = performance.now();
     return new Promise<RawResponse>((resolve, reject) => {
-      let timedOut = false;
       let settled = false;
       let tlsSocket: TLSSocket | undefined;
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const onCallerAbort = () => controller.abort();
-      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const deadline = new Deadline(req.signal, timeoutMs, 0);
+      const { controller } = deadline;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onCallerAbort);
+        deadline.clear();
         this.inFlight.delete(r);
         fn();
       };
@@ -537,7 +522,7 @@ export class ClusterClient {
       const onError = (err: Error) => {
         if (settled) return;
         if (req.signal?.aborted) return finish(() => reject(req.signal!.reason));
-        if (timedOut) return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs }))));
+        if (deadline.why === 'connect-timeout') return finish(() => reject(this.timeoutError(req, timeoutMs)));
         // A keep-alive socket the server had already closed: one fresh try for requests that are safe to repeat.
         if (allowStaleRetry && r.reusedSocket && IDEMPOTENT.has(method) && (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
           return finish(() => this.once(req, false).then(resolve, reject));
@@ -569,7 +554,7 @@ export class ClusterClient {
       }
       let settled = false;
       let tlsSocket: TLSSocket | undefined;
-      const deadline = new WatchDeadline(req.signal, connectTimeoutMs, idleTimeoutMs);
+      const deadline = new Deadline(req.signal, connectTimeoutMs, idleTimeoutMs);
       const { controller } = deadline;
       const armIdle = () => deadline.armIdle();
       const finish = (fn: () => void) => {
@@ -662,40 +647,27 @@ export class ClusterClient {
 
   /** `once` over HTTP/2; 'h1' when the server turned out to speak only HTTP/1.1. */
   private onceH2(req: KubeRequest, headers: Record<string, string>, allowRetry: boolean): Promise<RawResponse | 'h1'> {
-    const method = req.method ?? 'GET';
-    const path = withQuery(req.path, req.query);
-    const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    const all = this.h2Headers(method, path, { accept: req.accept ?? 'application/json', ...headers });
-    if (payload !== undefined) {
-      all['content-type'] = req.contentType ?? 'application/json';
-      all['content-length'] = String(Buffer.byteLength(payload));
-    }
+    const parts = requestParts(req, headers, this.timeoutMs);
+    const { method, payload, timeoutMs } = parts;
+    const all = this.h2Headers(method, parts.path, parts.headers);
     const started = performance.now();
     return new Promise<RawResponse | 'h1'>((resolve, reject) => {
-      let timedOut = false;
       let settled = false;
       let gotResponse = false;
       let o: OpenedStream | undefined;
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      const onCallerAbort = () => controller.abort();
-      req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+      const deadline = new Deadline(req.signal, timeoutMs, 0);
+      const { controller } = deadline;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
-        req.signal?.removeEventListener('abort', onCallerAbort);
+        deadline.clear();
         if (o) this.inFlight.delete(o.stream);
         fn();
       };
       const onError = (err: unknown, socket?: TLSSocket) => {
         if (settled) return;
         if (req.signal?.aborted) return finish(() => reject(req.signal!.reason));
-        if (timedOut) return finish(() => reject(networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs }))));
+        if (deadline.why === 'connect-timeout') return finish(() => reject(this.timeoutError(req, timeoutMs)));
         // A stream the server refused (never processed), or a reused session found dead before any answer: one fresh try.
         if (allowRetry && o && !gotResponse && (o.stream.rstCode === NGHTTP2_REFUSED_STREAM || (o.reused && IDEMPOTENT.has(method)))) {
           return finish(() => this.onceH2(req, headers, false).then(resolve, reject));
@@ -754,10 +726,15 @@ export class ClusterClient {
     });
   }
 
+  /** A request or watch that got no answer within `timeoutMs`. */
+  private timeoutError(req: KubeRequest, timeoutMs: number): AppError {
+    return networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs }));
+  }
+
   /** Why a watch stream ended, when its deadline or its caller ended it: 'caller', or the timeout's error. */
-  private watchEnded(d: WatchDeadline, req: KubeRequest): 'caller' | AppError | undefined {
+  private watchEnded(d: Deadline, req: KubeRequest): 'caller' | AppError | undefined {
     if (d.why === 'caller') return 'caller';
-    if (d.why === 'connect-timeout') return networkError(Object.assign(new Error('timeout'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: d.connectTimeoutMs }));
+    if (d.why === 'connect-timeout') return this.timeoutError(req, d.connectTimeoutMs);
     if (d.why === 'idle') return networkError(Object.assign(new Error('idle'), { name: 'TimeoutError' }), this.errorContext(req, { timeoutMs: d.idleTimeoutMs }));
     return undefined;
   }
@@ -774,7 +751,7 @@ export class ClusterClient {
       }
       let settled = false;
       let o: OpenedStream | undefined;
-      const deadline = new WatchDeadline(req.signal, connectTimeoutMs, idleTimeoutMs);
+      const deadline = new Deadline(req.signal, connectTimeoutMs, idleTimeoutMs);
       const { controller } = deadline;
       const armIdle = () => deadline.armIdle();
       const cleanup = () => {
@@ -854,6 +831,17 @@ export class ClusterClient {
   }
 }
 
+/** The method, path, body and headers of one attempt at `req`, as both transports send it. */
+function requestParts(req: KubeRequest, headers: Record<string, string>, defaultTimeoutMs: number) {
+  const payload = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  const all: Record<string, string> = { accept: req.accept ?? 'application/json', ...headers };
+  if (payload !== undefined) {
+    all['content-type'] = req.contentType ?? 'application/json';
+    all['content-length'] = String(Buffer.byteLength(payload));
+  }
+  return { method: req.method ?? 'GET', path: withQuery(req.path, req.query), payload, timeoutMs: req.timeoutMs ?? defaultTimeoutMs, headers: all };
+}
+
 /** What client-node's applyToHTTPSOptions fills in. */
 type HttpsOptions = { headers?: Record<string, string | string[]>; ca?: unknown; cert?: unknown; key?: unknown; servername?: string; rejectUnauthorized?: boolean; auth?: string; agent?: HttpAgent };
 
@@ -876,12 +864,13 @@ function withoutPseudo(h: H2IncomingHeaders): IncomingHttpHeaders {
 }
 
 /**
- * The clocks of one watch stream, for both transports: the answer must come
- * within `connectTimeoutMs`, then at most `idleTimeoutMs` may pass between
- * chunks (0: no limit); the caller's signal ends it too. Each aborts
+ * The clocks of one request or watch stream, for both transports: the
+ * answer must come within `connectTimeoutMs` (for a request, all of it:
+ * nothing re-arms the clock), then at most `idleTimeoutMs` may pass between
+ * a watch's chunks (0: no limit); the caller's signal ends it too. Each aborts
  * `controller`, and `why` says which did.
  */
-class WatchDeadline {
+class Deadline {
   readonly controller = new AbortController();
   why: 'connect-timeout' | 'idle' | 'caller' | undefined;
   private timer: NodeJS.Timeout | undefined;
