@@ -137,13 +137,14 @@ export class ClusterMonitor {
 
   /** The watches of one cluster, on its client. */
   private makeInformers(client: ClusterClient): void {
-    const make = <V>(path: string, project: (o: KubeObject) => V, extra: { fieldSelector?: string; labelSelector?: string; mc?: boolean } = {}) => {
+    const make = <V>(path: string, project: (o: KubeObject) => V, extra: { fieldSelector?: string; labelSelector?: string; mc?: boolean; metadataOnly?: boolean } = {}) => {
       const inf: Informer<V> = new Informer<V>({
         client,
         path,
         project,
         fieldSelector: extra.fieldSelector,
         labelSelector: extra.labelSelector,
+        metadataOnly: extra.metadataOnly,
         backoff: this.deps.tuning.watchBackoff,
         watchSeconds: this.deps.tuning.watchSeconds,
         onChange: () => this.deps.onDirty(this.cluster.id, extra.mc ? 'mc' : undefined),
@@ -154,9 +155,10 @@ export class ClusterMonitor {
     this.mc = make(mcPath, projectMcCluster, { mc: true });
     this.clusterInfo = make(secretsPath, projectClusterInfo, { fieldSelector: `metadata.name=${JOIN_OBJECTS.clusterInfo}` });
     this.joinStatus = make(secretsPath, projectJoinStatus, { fieldSelector: `metadata.name=${JOIN_OBJECTS.joinStatus}` });
-    this.deployments = make(`/apis/apps/v1/namespaces/${K10_NAMESPACE}/deployments`, projectDeployment, { labelSelector: LABELS.version });
-    this.applications = make(`/apis/${KASTEN_GROUPS.apps}/${KASTEN_VERSION}/applications`, () => 1 as const);
-    this.policies = make(`/apis/${KASTEN_GROUPS.config}/${KASTEN_VERSION}/namespaces/${K10_NAMESPACE}/policies`, () => 1 as const);
+    // Names and labels are all these rows read of K10's Deployments, Applications and Policies: their metadata only.
+    this.deployments = make(`/apis/apps/v1/namespaces/${K10_NAMESPACE}/deployments`, projectDeployment, { labelSelector: LABELS.version, metadataOnly: true });
+    this.applications = make(`/apis/${KASTEN_GROUPS.apps}/${KASTEN_VERSION}/applications`, () => 1 as const, { metadataOnly: true });
+    this.policies = make(`/apis/${KASTEN_GROUPS.config}/${KASTEN_VERSION}/namespaces/${K10_NAMESPACE}/policies`, () => 1 as const, { metadataOnly: true });
     this.actions = ACTION_PLURALS.map((plural) => make(`/apis/${KASTEN_GROUPS.actions}/${KASTEN_VERSION}/${plural}`, (o) => projectAction(o, ACTION_KINDS[plural])));
     this.informers = [this.mc, this.clusterInfo, this.joinStatus, this.deployments, this.applications, this.policies, ...this.actions] as Informer<unknown>[];
   }

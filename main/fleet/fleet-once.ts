@@ -12,7 +12,9 @@
  *   for the 24 h count) and, on primaries only, the Distributions (sync);
  * - counts only: Applications and Policies, with `limit=1` and the list's
  *   `metadata.remainingItemCount` (a full list only when a server gives no
- *   count, which Kubernetes may do with some selectors or storages).
+ *   count, which Kubernetes may do with some selectors or storages);
+ * - K10's Deployments and the counts ask for metadata only (METADATA_ONLY):
+ *   names and labels are all they need.
  *
  * A cluster's requests go over its one connection, the probe first: several
  * at once as HTTP/2 streams, one at a time over an HTTP/1.1 keep-alive
@@ -42,7 +44,7 @@ import { setMaxListeners } from 'node:events';
 import { AppError, type FleetRow, type FleetSummary } from '../../shared/contract/index.js';
 import { K10_NAMESPACE, KASTEN_GROUPS, KASTEN_VERSION, LABELS, MC_NAMESPACE, JOIN_OBJECTS } from '../../shared/kasten/kinds.js';
 import type { StoredCluster } from '../clusters/types.js';
-import type { ClusterClient } from '../kube/cluster-client.js';
+import { METADATA_ONLY, type ClusterClient } from '../kube/cluster-client.js';
 import { k10VersionFrom } from '../kube/connection-test.js';
 import { httpError, httpStatusOf } from '../kube/errors.js';
 import type { KubeObject } from '../kube/informer.js';
@@ -266,9 +268,9 @@ async function readCluster(
   deadline.addEventListener('abort', stopLists, { once: true });
   const signal = lists.signal;
 
-  const read = async <V>(what: string, path: string, project: (o: KubeObject) => V, query?: Record<string, string>): Promise<Read<V>> => {
+  const read = async <V>(what: string, path: string, project: (o: KubeObject) => V, query?: Record<string, string>, accept?: string): Promise<Read<V>> => {
     try {
-      const items = await listAll(client, path, query, signal, () => counted(c.id, what), turn);
+      const items = await listAll(client, path, query, signal, () => counted(c.id, what), turn, accept);
       return { items: items.map(project) };
     } catch (err) {
       return failed(err, signal, c);
@@ -316,7 +318,8 @@ async function readCluster(
   const rest = Promise.all([
     read('mc-cluster-info', secretsPath, projectClusterInfo, { fieldSelector: `metadata.name=${JOIN_OBJECTS.clusterInfo}` }).then((v) => (r.clusterInfo = v)),
     read('mc-join-status', secretsPath, projectJoinStatus, { fieldSelector: `metadata.name=${JOIN_OBJECTS.joinStatus}` }).then((v) => (r.joinStatus = v)),
-    read('deployments', deploymentsPath, projectDeployment, { labelSelector: LABELS.version }).then((v) => (r.deployments = v)),
+    // Their names and labels only, as ClusterMonitor watches them.
+    read('deployments', deploymentsPath, projectDeployment, { labelSelector: LABELS.version }, METADATA_ONLY.list).then((v) => (r.deployments = v)),
     count('applications', applicationsPath).then((v) => (r.applications = v)),
     count('policies', policiesPath).then((v) => (r.policies = v)),
     Promise.all(ACTION_PLURALS.map((p) => read(p, actionPath(p), projectAction))).then((v) => (r.actions = v)),
@@ -341,13 +344,13 @@ function failed(err: unknown, signal: AbortSignal, c: StoredCluster): Read<never
 /** Every item of a collection, page by page (as ClusterClient.list, counting each page). */
 type Turn = <T>(fn: () => Promise<T>) => Promise<T>;
 
-async function listAll(client: ClusterClient, path: string, query: Record<string, string> | undefined, signal: AbortSignal, onPage: () => void, turn: Turn): Promise<KubeObject[]> {
+async function listAll(client: ClusterClient, path: string, query: Record<string, string> | undefined, signal: AbortSignal, onPage: () => void, turn: Turn, accept?: string): Promise<KubeObject[]> {
   const items: KubeObject[] = [];
   let cont: string | undefined;
   do {
     onPage();
     const from = cont;
-    const page = await turn(() => client.request<{ items?: KubeObject[]; metadata?: { continue?: string } }>({ path, query: { ...query, limit: 500, continue: from }, signal }));
+    const page = await turn(() => client.request<{ items?: KubeObject[]; metadata?: { continue?: string } }>({ path, query: { ...query, limit: 500, continue: from }, signal, accept }));
     if (page?.items) for (const item of page.items) items.push(item);
     cont = page?.metadata?.continue || undefined;
   } while (cont);
@@ -357,12 +360,12 @@ async function listAll(client: ClusterClient, path: string, query: Record<string
 /** How many objects a collection holds: one page of one item and the server's remainingItemCount, else the whole list. */
 async function countOf(client: ClusterClient, path: string, signal: AbortSignal, onPage: () => void, turn: Turn): Promise<number> {
   onPage();
-  const page = await turn(() => client.request<{ items?: unknown[]; metadata?: { continue?: string; remainingItemCount?: number } }>({ path, query: { limit: 1 }, signal }));
+  const page = await turn(() => client.request<{ items?: unknown[]; metadata?: { continue?: string; remainingItemCount?: number } }>({ path, query: { limit: 1 }, signal, accept: METADATA_ONLY.list }));
   const first = page?.items?.length ?? 0;
   if (!page?.metadata?.continue) return first;
   const rest = page.metadata.remainingItemCount;
   if (typeof rest === 'number' && Number.isInteger(rest) && rest >= 0) return first + rest;
-  return (await listAll(client, path, undefined, signal, onPage, turn)).length;
+  return (await listAll(client, path, undefined, signal, onPage, turn, METADATA_ONLY.list)).length;
 }
 
 const itemsOf = <V>(r: Read<V>): V[] | undefined => (r === undefined || 'error' in r ? undefined : 'items' in r ? r.items : []);

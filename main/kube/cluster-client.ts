@@ -95,7 +95,21 @@ export interface WatchOptions {
   idleTimeoutMs?: number;
   /** The server accepted the watch (200): events follow. */
   onOpen?: () => void;
+  /** Accept header (default application/json); METADATA_ONLY.watch for metadata only. */
+  accept?: string;
 }
+
+/**
+ * Accept headers that ask for objects' metadata only (PartialObjectMetadata,
+ * as client-go's metadata informers ask, in JSON): a fraction of the bytes to
+ * send and parse where a caller reads names and labels only. A server that
+ * does not know the form sends whole objects (the plain JSON range after
+ * it), which carry the same metadata.
+ */
+export const METADATA_ONLY = {
+  list: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json',
+  watch: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json',
+} as const;
 
 export interface ClusterClientOptions {
   /** Display name, used in every error message. */
@@ -306,7 +320,7 @@ export class ClusterClient {
    * Lists a collection, page by page (`limit`/`continue`), and returns every
    * item with the list's resourceVersion (to start a watch from).
    */
-  async list<T = Record<string, unknown>>(path: string, opts: { query?: Query; pageSize?: number; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<{ items: T[]; resourceVersion: string }> {
+  async list<T = Record<string, unknown>>(path: string, opts: { query?: Query; pageSize?: number; signal?: AbortSignal; timeoutMs?: number; accept?: string } = {}): Promise<{ items: T[]; resourceVersion: string }> {
     const items: T[] = [];
     let cont: string | undefined;
     let resourceVersion = '';
@@ -316,6 +330,7 @@ export class ClusterClient {
         query: { ...opts.query, limit: opts.pageSize ?? 500, continue: cont },
         signal: opts.signal,
         timeoutMs: opts.timeoutMs,
+        accept: opts.accept,
       });
       if (page?.items) for (const item of page.items) items.push(item);
       resourceVersion = page?.metadata?.resourceVersion ?? resourceVersion;
@@ -333,7 +348,7 @@ export class ClusterClient {
    */
   async watch<T = Record<string, unknown>>(path: string, onEvent: (event: WatchEvent<T>) => void, opts: WatchOptions = {}): Promise<void> {
     const query: Query = { ...opts.query, watch: true };
-    const req: KubeRequest = { path, query, signal: opts.signal, timeoutMs: opts.connectTimeoutMs };
+    const req: KubeRequest = { path, query, signal: opts.signal, timeoutMs: opts.connectTimeoutMs, accept: opts.accept };
     // Low priority: lists waiting for a slot go first (see limiter.ts).
     const release = await this.limiter.acquire(this.key, opts.signal, 'low');
     let released = false;
@@ -577,7 +592,7 @@ export class ClusterClient {
         finish(() => reject(networkError(err, this.errorContext(req), peerDetail(tlsSocket))));
       };
       const send = this.isHttps ? httpsRequest : httpRequest;
-      const r = send(`${this.server}${path}`, { method: 'GET', headers: { accept: 'application/json', ...headers }, agent, signal: controller.signal });
+      const r = send(`${this.server}${path}`, { method: 'GET', headers: { accept: req.accept ?? 'application/json', ...headers }, agent, signal: controller.signal });
       this.inFlight.add(r);
       r.on('socket', (s) => {
         tlsSocket = s as TLSSocket;
@@ -743,7 +758,7 @@ export class ClusterClient {
   private streamH2<T>(req: KubeRequest, headers: Record<string, string>, onEvent: (e: WatchEvent<T>) => void, opened: () => void, idleTimeoutMs: number, onOpen?: () => void): Promise<void | 'h1'> {
     const connectTimeoutMs = req.timeoutMs ?? this.timeoutMs;
     const path = withQuery(req.path, req.query);
-    const all = this.h2Headers('GET', path, { accept: 'application/json', ...headers });
+    const all = this.h2Headers('GET', path, { accept: req.accept ?? 'application/json', ...headers });
     return new Promise<void | 'h1'>((resolve, reject) => {
       if (req.signal?.aborted) {
         resolve();

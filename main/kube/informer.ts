@@ -25,7 +25,7 @@
  * test/integration/lab-client-node.test.ts and cluster-client.ts).
  */
 import { AppError } from '../../shared/contract/index.js';
-import type { ClusterClient, Query, WatchEvent } from './cluster-client.js';
+import { METADATA_ONLY, type ClusterClient, type Query, type WatchEvent } from './cluster-client.js';
 import { httpError, httpStatusOf } from './errors.js';
 
 /** The fields of an object the informer reads itself. */
@@ -72,6 +72,8 @@ export interface InformerOptions<V> {
   absentRetryMs?: number;
   /** Page size of lists. */
   pageSize?: number;
+  /** Ask for the objects' metadata only (METADATA_ONLY): for a `project` that reads names, labels or annotations and nothing else. */
+  metadataOnly?: boolean;
 }
 
 const DEFAULTS = {
@@ -213,6 +215,7 @@ export class Informer<V> {
             },
             // Beyond the server's own timeout, a silent stream is a dead connection.
             idleTimeoutMs: (seconds + 60) * 1000,
+            ...(this.opts.metadataOnly ? { accept: METADATA_ONLY.watch } : {}),
           },
         );
         this.watchOpen = false;
@@ -267,7 +270,7 @@ export class Informer<V> {
     if (!this.everSynced) this.setStatus({ state: 'syncing' });
     let listed: { items: KubeObject[]; resourceVersion: string };
     try {
-      listed = await this.opts.client.list<KubeObject>(this.opts.path, { query: this.query(), pageSize: this.opts.pageSize, signal });
+      listed = await this.opts.client.list<KubeObject>(this.opts.path, { query: this.query(), pageSize: this.opts.pageSize, signal, ...(this.opts.metadataOnly ? { accept: METADATA_ONLY.list } : {}) });
     } catch (err) {
       if (httpStatusOf(err) === 404) {
         const had = this.cache.size > 0;

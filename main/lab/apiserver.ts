@@ -48,7 +48,7 @@ import {
 import { Authorizer, forbidden, type Attributes, type PolicyRule, type UserInfo } from './rbac.js';
 import { apiVersionOf, resourceByKind, resourceByPath, type KubeObject, type ResourceType } from './resources.js';
 import type { ObjectStore, WatchEvent } from './store.js';
-import { toTable, wantsTable, type IncludeObject } from './table.js';
+import { asPartialObjectMetadata, responseForm, toTable, type IncludeObject, type ResponseForm } from './table.js';
 import {
   SelectorError,
   fieldSelectorPaths,
@@ -207,7 +207,9 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
     }
     case 'list': {
       const options = listOptions(query);
-      const includeObject = wantsTable(req.headers.accept) ? tableOptions(query) : undefined;
+      const form = responseForm(req.headers.accept);
+      if (form === 'PartialObjectMetadata') throw notAcceptable('you requested PartialObjectMetadata, but the requested object is a list');
+      const includeObject = form === 'Table' ? tableOptions(query) : undefined;
       const result = store.list(rt, {
         namespace: route.namespace,
         filter: selectorFilter(rt, options),
@@ -220,6 +222,10 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
         send(res, 200, table);
         return;
       }
+      if (form === 'PartialObjectMetadataList') {
+        send(res, 200, { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata: listMeta(result), items: result.items.map(asPartialObjectMetadata) });
+        return;
+      }
       send(res, 200, {
         kind: `${rt.kind}List`,
         apiVersion: apiVersionOf(rt),
@@ -228,9 +234,13 @@ async function serve(ctx: ApiServerContext, authorizer: Authorizer, req: Incomin
       });
       return;
     }
-    case 'watch':
-      watch(ctx, req, res, rt, route, listOptions(query), wantsTable(req.headers.accept) ? tableOptions(query) : undefined);
+    case 'watch': {
+      const form = responseForm(req.headers.accept);
+      // A watch sends objects one by one: metadata only is PartialObjectMetadata, never the List.
+      if (form === 'PartialObjectMetadataList') throw notAcceptable('you requested PartialObjectMetadataList, but the requested object is not a list');
+      watch(ctx, req, res, rt, route, listOptions(query), form === 'Table' ? { table: tableOptions(query) } : form);
       return;
+    }
     case 'create': {
       const options = writeOptions(query, 'create');
       if (rt.plural === 'selfsubjectreviews') {
@@ -917,7 +927,7 @@ function selfSubjectAccessReview(
 /** Node's timers hold at most 2^31-1 ms; a longer watch timeout is as good as that. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** A watch; `includeObject` is set when the client asked for Table rows. */
+/** A watch; `form` is set when the client asked for Table rows or metadata only instead of the objects. */
 function watch(
   ctx: ApiServerContext,
   req: IncomingMessage,
@@ -925,7 +935,7 @@ function watch(
   rt: ResourceType,
   route: Route,
   options: ListOptions,
-  includeObject: IncludeObject | undefined,
+  form: { table: IncludeObject } | 'PartialObjectMetadata' | undefined,
 ): void {
   const filter = selectorFilter(rt, options);
   const nameFilter = route.name ? (o: KubeObject) => o.metadata.name === route.name : undefined;
@@ -938,9 +948,12 @@ function watch(
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
   const write = (e: WatchEvent) => {
-    const object = includeObject && (e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED')
-      ? toTable(rt, [e.object as KubeObject], { includeObject, now: new Date() })
-      : e.object;
+    const isObject = e.type === 'ADDED' || e.type === 'MODIFIED' || e.type === 'DELETED';
+    const object = !form || !isObject
+      ? e.object
+      : form === 'PartialObjectMetadata'
+        ? asPartialObjectMetadata(e.object as KubeObject)
+        : toTable(rt, [e.object as KubeObject], { includeObject: form.table, now: new Date() });
     res.write(`${JSON.stringify({ type: e.type, object })}\n`);
   };
   let unsubscribe: () => void = () => undefined;
@@ -977,11 +990,16 @@ function watch(
 }
 
 function sendObject(res: ServerResponse, code: number, req: IncomingMessage, rt: ResourceType, query: Query, obj: KubeObject): void {
-  if (wantsTable(req.headers.accept)) {
-    send(res, code, toTable(rt, [obj], { includeObject: tableOptions(query), now: new Date() }));
-    return;
-  }
-  send(res, code, obj);
+  const form: ResponseForm | undefined = responseForm(req.headers.accept);
+  if (form === 'Table') send(res, code, toTable(rt, [obj], { includeObject: tableOptions(query), now: new Date() }));
+  else if (form === 'PartialObjectMetadata') send(res, code, asPartialObjectMetadata(obj));
+  else if (form === 'PartialObjectMetadataList') throw notAcceptable('you requested PartialObjectMetadataList, but the requested object is not a list');
+  else send(res, code, obj);
+}
+
+/** 406, as kube-apiserver answers a metadata-only form that does not fit what was asked for (a list, or one object). */
+function notAcceptable(message: string): ApiError {
+  return new ApiError(406, 'NotAcceptable', message);
 }
 
 /** Responses whose JSON is indented (see isPrettyPrint). */

@@ -3,6 +3,8 @@
  * when a client asks for `application/json;as=Table;v=v1;g=meta.k8s.io`, as
  * `kubectl get` does. kubectl prints the cells as they come (upper-casing the
  * column names), so ages must be rendered the way the real server renders them.
+ * Also the other forms a client can ask for instead of the objects
+ * themselves: metadata only (PartialObjectMetadata and its List).
  */
 import { acceptedMediaTypes } from './discovery.js';
 import { getPath, type KubeObject, type ResourceType } from './resources.js';
@@ -88,23 +90,42 @@ export function toTable(rt: ResourceType, objects: KubeObject[], opts: { include
       opts.includeObject === 'Object'
         ? obj
         : opts.includeObject === 'Metadata'
-          ? { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata }
+          ? asPartialObjectMetadata(obj)
           : undefined;
     return object ? { cells, object } : { cells };
   });
   return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: {}, columnDefinitions, rows };
 }
 
+/** What kube-apiserver sends instead of the object or list itself, when the client asks (see responseForm). */
+export type ResponseForm = 'Table' | 'PartialObjectMetadata' | 'PartialObjectMetadataList';
+
+const FORMS: ReadonlySet<string> = new Set<ResponseForm>(['Table', 'PartialObjectMetadata', 'PartialObjectMetadataList']);
+
 /**
- * Whether the client prefers a Table (`application/json;as=Table;v=v1;g=meta.k8s.io`,
- * or v1beta1) to the plain JSON object or list. Ranges the lab cannot send
- * (protobuf) are passed over, as the real server's negotiation does.
+ * The form the client prefers, from its Accept header: a Table
+ * (`application/json;as=Table;v=v1;g=meta.k8s.io`, or v1beta1, as `kubectl
+ * get` asks), metadata only (`as=PartialObjectMetadata` for an object or a
+ * watch's objects, `as=PartialObjectMetadataList` for a list, as client-go's
+ * metadata informers ask), or undefined for the plain JSON object or list.
+ * Ranges the lab cannot send (protobuf, an unknown `as`) are passed over, as
+ * the real server's negotiation does.
  */
-export function wantsTable(accept: string | undefined): boolean {
+export function responseForm(accept: string | undefined): ResponseForm | undefined {
   for (const { type, params } of acceptedMediaTypes(accept)) {
     if (type !== 'application/json' && type !== 'application/*' && type !== '*/*') continue;
-    if (!params.as) return false;
-    if (params.as === 'Table' && params.g === 'meta.k8s.io' && (params.v === 'v1' || params.v === 'v1beta1')) return true;
+    if (!params.as) return undefined;
+    if (FORMS.has(params.as) && params.g === 'meta.k8s.io' && (params.v === 'v1' || params.v === 'v1beta1')) return params.as as ResponseForm;
   }
-  return false;
+  return undefined;
+}
+
+/** Whether the client prefers a Table to the plain JSON object or list (see responseForm). */
+export function wantsTable(accept: string | undefined): boolean {
+  return responseForm(accept) === 'Table';
+}
+
+/** An object as PartialObjectMetadata: its metadata and nothing else (apimachinery's AsPartialObjectMetadata). */
+export function asPartialObjectMetadata(obj: KubeObject): KubeObject {
+  return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: obj.metadata };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESOURCE_TYPES, resourceByPath, type KubeObject, type ResourceType } from '../../../main/lab/resources.js';
-import { humanDuration, toTable, wantsTable } from '../../../main/lab/table.js';
+import { humanDuration, responseForm, toTable, wantsTable } from '../../../main/lab/table.js';
 import { KUBECTL, recordingServer, runKubectl, sendJson, serveDiscoveryAndOpenApi } from './kubectl-harness.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
@@ -53,6 +53,21 @@ describe('wantsTable', () => {
 
   it('passes over a protobuf Table, which the lab does not send', () => {
     expect(wantsTable('application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1;g=meta.k8s.io')).toBe(true);
+  });
+});
+
+describe('responseForm', () => {
+  it('recognises metadata only as client-go asks for it, for lists and for objects', () => {
+    const ask = (as: string) => `application/vnd.kubernetes.protobuf;as=${as};g=meta.k8s.io;v=v1,application/json;as=${as};g=meta.k8s.io;v=v1,application/json`;
+    expect(responseForm(ask('PartialObjectMetadataList'))).toBe('PartialObjectMetadataList');
+    expect(responseForm(ask('PartialObjectMetadata'))).toBe('PartialObjectMetadata');
+    expect(responseForm('application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1')).toBe('PartialObjectMetadata');
+  });
+
+  it('passes over a form of another group or version, and gives plain JSON when nothing else fits', () => {
+    expect(responseForm('application/json;as=PartialObjectMetadataList;g=example.com;v=v1,application/json')).toBeUndefined();
+    expect(responseForm('application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v2,application/json;as=Table;g=meta.k8s.io;v=v1')).toBe('Table');
+    expect(responseForm(undefined)).toBeUndefined();
   });
 });
 
