@@ -216,6 +216,10 @@ export class ClusterClient {
   private secureContext: SecureContext | undefined;
   /** client-node's request options, kept when nothing in them can change (see httpsOptions). */
   private fixedOptions: HttpsOptions | undefined;
+  /** What connection() answers, kept when nothing in it can change (inline credentials, no exec plugin). */
+  private fixedConnection: { agent: HttpAgent; headers: Readonly<Record<string, string>> } | undefined;
+  /** The server URL's path (a proxy's /k8s/clusters/x), put before every HTTP/2 :path. */
+  private readonly pathPrefix: string;
   private readonly optionsCanChange: boolean;
   private readonly inFlight = new Set<ClientRequest | ClientHttp2Stream>();
   /** The HTTP/2 sessions, when this client uses HTTP/2. */
@@ -229,6 +233,7 @@ export class ClusterClient {
     if (!cluster) throw new AppError('KUBECONFIG_INVALID', `${opts.name}: the kubeconfig's current context names no cluster.`, opts.name);
     this.name = opts.name;
     this.server = cluster.server.replace(/\/+$/, '');
+    this.pathPrefix = serverPathPrefix(this.server);
     this.namespace = context?.namespace;
     this.isHttps = !this.server.startsWith('http:');
     this.proxied = Boolean(cluster.proxyUrl);
@@ -445,6 +450,7 @@ export class ClusterClient {
   /** Headers and agent for the next request: credentials are read each time they can have changed (httpsOptions), the exec plugin's as it caches them. */
   private async connection(): Promise<{ agent: HttpAgent; headers: Record<string, string> }> {
     if (this.closed) throw new AppError('INTERNAL', `${this.name}: the client was closed (the cluster was removed or Flotilla is stopping).`, this.name);
+    if (this.fixedConnection) return this.fixedConnection;
     const opts = await this.httpsOptions();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(opts.headers ?? {})) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
@@ -488,7 +494,10 @@ export class ClusterClient {
       this.agentTls = tls;
       this.secureContext = secureContext;
     }
-    return { agent: this.agent, headers };
+    const answer = { agent: this.agent, headers: Object.freeze(headers) };
+    // Read and compared once: a fleet's thousands of requests would each copy the headers and compare the CA and key again.
+    if (!this.exec && this.fixedOptions) this.fixedConnection = answer;
+    return answer;
   }
 
   /** One attempt, inside a limiter slot. */
@@ -645,7 +654,7 @@ export class ClusterClient {
 
   /** The request headers of an HTTP/2 stream: the server's path prefix, no connection-specific headers. */
   private h2Headers(method: string, path: string, headers: Record<string, string>): OutgoingHttpHeaders {
-    const out: OutgoingHttpHeaders = { ':method': method, ':path': `${serverPathPrefix(this.server)}${path}` };
+    const out: OutgoingHttpHeaders = { ':method': method, ':path': `${this.pathPrefix}${path}` };
     for (const [k, v] of Object.entries(headers)) if (!H2_FORBIDDEN.has(k)) out[k] = v;
     return out;
   }
