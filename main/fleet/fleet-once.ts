@@ -35,10 +35,10 @@
  * (a cluster that did not answer shows as `checking`, as a watched row does
  * before its first probe).
  *
- * The row assembly below (labels of a secondary from its primary's Cluster
- * objects, a disconnect seen only by the primary, the worst sync state)
- * follows FleetService.buildRow rule for rule; the integration test
- * fleet-once.test.ts checks that both give equal rows.
+ * The rows are assembled and linked (labels of a secondary from its
+ * primary's Cluster objects, a disconnect seen only by the primary, the
+ * worst sync state) by the same linkedRow as FleetService's; the
+ * integration test fleet-once.test.ts checks that both give equal rows.
  */
 import { setMaxListeners } from 'node:events';
 import { AppError, type FleetRow, type FleetSummary } from '../../shared/contract/index.js';
@@ -50,6 +50,7 @@ import { httpError, httpStatusOf } from '../kube/errors.js';
 import type { KubeObject } from '../kube/informer.js';
 import { ACTION_PLURALS, type ErrorAt, type Reachability } from './cluster-monitor.js';
 import {
+  linkedRow,
   projectAction,
   projectClusterInfo,
   projectDeployment,
@@ -63,6 +64,8 @@ import {
   type ClusterInfo,
   type DistributionReport,
   type JoinStatusInfo,
+  type LinkSource,
+  type SyncState,
   type K10Deployment,
   type McCluster,
   type RoleFacts,
@@ -409,85 +412,41 @@ function countsOf(r: Reading, now: number): FleetRow['counts'] {
   };
 }
 
-function distributionStates(r: Reading, member: string): DistributionReport['clusters'][number]['state'][] {
-  const out: DistributionReport['clusters'][number]['state'][] = [];
+function distributionStates(r: Reading, member: string): SyncState[] {
+  const out: SyncState[] = [];
   for (const d of itemsOf(r.distributions) ?? []) for (const c of d.clusters) if (c.name === member) out.push(c.state);
   return out;
 }
 
-/** The rows, linked as FleetService links them (see buildRow, onPrimary, labelsFor and syncOf there). */
+/** A reading as the rows that link to it see it (see linkedRow). */
+function linkSource(r: Reading): LinkSource {
+  const members = itemsOf(r.mc);
+  return { facts: r.facts, membersListed: members !== undefined, member: (name) => members?.find((m) => m.name === name), distributionStates: (member) => distributionStates(r, member) };
+}
+
+/** The rows, linked as FleetService links them (fleet-row.ts, linkedRow). */
 function buildRows(readings: Reading[], now: number): FleetRow[] {
-  const primariesByName = new Map<string, Reading[]>();
+  const primariesByName = new Map<string, LinkSource[]>();
   for (const r of readings) {
     if (r.facts?.role === 'primary' && r.facts.primaryName) {
       const list = primariesByName.get(r.facts.primaryName) ?? [];
-      list.push(r);
+      list.push(linkSource(r));
       primariesByName.set(r.facts.primaryName, list);
     }
   }
-  const onPrimary = (r: Reading): { member: McCluster } | 'gone' | undefined => {
-    const f = r.facts;
-    if (f?.role !== 'secondary' || !f.primaryName || !f.clusterName) return undefined;
-    for (const p of primariesByName.get(f.primaryName) ?? []) {
-      const members = itemsOf(p.mc);
-      if (!members) continue;
-      const primaryIngress = p.facts?.primaryCluster?.ingress;
-      if (f.primaryIngress && primaryIngress && !sameUrl(f.primaryIngress, primaryIngress)) continue;
-      const member = members.find((m) => m.name === f.clusterName);
-      if (!member || member.type !== 'secondary') return 'gone';
-      return { member };
-    }
-    return undefined;
-  };
-  const syncOf = (r: Reading): FleetRow['sync'] => {
-    const f = r.facts;
-    let states: DistributionReport['clusters'][number]['state'][] = [];
-    if (f?.role === 'primary' && f.primaryName) states = distributionStates(r, f.primaryName);
-    else if (f?.role === 'secondary' && f.primaryName && f.clusterName) {
-      for (const p of primariesByName.get(f.primaryName) ?? []) states.push(...distributionStates(p, f.clusterName));
-    }
-    if (states.length === 0) return undefined;
-    const state = states.includes('failed') ? 'failed' : states.includes('syncing') ? 'syncing' : 'synced';
-    return { state, distributions: states.length };
-  };
   return readings.map((r) => {
-    const c = r.cluster;
-    const f = r.facts ?? factsOf(r);
-    const err = lastError(r);
-    const k10 = (() => {
-      const d = itemsOf(r.deployments);
-      return d ? k10VersionFrom(d) : undefined;
-    })();
-    const seen = onPrimary(r);
-    const leaving = seen === 'gone' || (seen !== undefined && seen.member.deleting === true);
-    const joinState = leaving ? 'disconnected' : f.joinState;
-    const sync = syncOf(r);
-    const joinMessage = leaving
-      ? `Disconnected on the primary "${f.primaryName}": its Cluster there is ${seen === 'gone' ? 'gone' : 'being deleted'}; K10 on ${c.name} has not confirmed yet.`
-      : f.joinMessage;
-    const labels = f.role === 'primary' ? { ...(f.primaryCluster?.labels ?? {}) } : seen && seen !== 'gone' ? { ...seen.member.labels } : {};
-    return {
-      id: c.id,
-      name: c.name,
-      server: c.server,
-      source: c.source,
-      labels,
-      role: f.role,
-      joinState,
-      ...(joinMessage ? { joinMessage } : {}),
-      ...(f.primaryName ? { primaryName: f.primaryName } : {}),
-      reachability: { ...r.reachability },
-      ...(r.kubernetesVersion ? { kubernetesVersion: r.kubernetesVersion } : {}),
-      ...(k10 ? { k10Version: k10 } : {}),
+    const d = itemsOf(r.deployments);
+    const parts = {
+      cluster: r.cluster,
+      facts: r.facts ?? factsOf(r),
+      reachability: r.reachability,
+      kubernetesVersion: r.kubernetesVersion,
+      k10Version: d ? k10VersionFrom(d) : undefined,
       counts: countsOf(r, now),
-      ...(err ? { lastError: { ...err.error.toDto(), cluster: err.error.cluster ?? c.name, at: err.at } } : {}),
-      ...(sync ? { sync } : {}),
+      lastError: lastError(r),
     };
+    return linkedRow(parts, linkSource(r), (name) => primariesByName.get(name) ?? []);
   });
-}
-
-function sameUrl(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
 function parseJson<T>(body: Buffer): T | undefined {

@@ -1,15 +1,18 @@
 /**
  * The rules of the fleet view, as pure functions: what K10's objects say
  * about a cluster's role and join state, which actions count as failed in
- * the last 24 hours (and what is kept of each), and the summary tiles
- * (their rules are shared/contract/fleet-rules.ts, re-exported here). The
- * FleetService feeds them from its watches; tests feed them directly.
+ * the last 24 hours (and what is kept of each), how a row is assembled and
+ * linked to its primary (linkedRow), and the summary tiles (their rules are
+ * shared/contract/fleet-rules.ts, re-exported here). The FleetService feeds
+ * them from its watches, `flotilla fleet` from one read (fleet-once.ts);
+ * tests feed them directly.
  *
  * The compact shapes below are what the watches keep of each object (see
  * `project*`): never a whole object, and never a Secret's credential.
  */
-import type { ClusterRole, JoinState } from '../../shared/contract/index.js';
+import type { AppError, ClusterRole, FleetRow, JoinState } from '../../shared/contract/index.js';
 import { LABELS } from '../../shared/kasten/kinds.js';
+import type { StoredCluster } from '../clusters/types.js';
 import type { KubeObject } from '../kube/informer.js';
 
 /** A Cluster object in kasten-io-mc. */
@@ -92,9 +95,11 @@ export function projectMcCluster(obj: KubeObject): McCluster {
   };
 }
 
+export type SyncState = 'synced' | 'syncing' | 'failed';
+
 /** What a primary's K10 reports of a Distribution's targets (undocumented; the lab writes it [ours]). */
 export interface DistributionReport {
-  clusters: { name: string; state: 'synced' | 'syncing' | 'failed' }[];
+  clusters: { name: string; state: SyncState }[];
 }
 
 export function projectDistribution(obj: KubeObject): DistributionReport {
@@ -249,6 +254,101 @@ export function roleFacts(inputs: RoleInputs): RoleFacts {
     default:
       return { role, joinState: 'unknown', ...(js.status ? { joinMessage: `mc-join-status says "${js.status}"` } : {}) };
   }
+}
+
+/** One cluster as the rows that link to it see it: its facts and, as a primary, its Cluster objects and distribution reports. */
+export interface LinkSource {
+  facts: RoleFacts | undefined;
+  /** Its Cluster objects in kasten-io-mc have been read: a member not found is then really gone. */
+  membersListed: boolean;
+  /** Its Cluster object of this name in kasten-io-mc. */
+  member(name: string): McCluster | undefined;
+  /** What its K10 reports of the cluster named `member`, over every distribution that targets it. */
+  distributionStates(member: string): SyncState[];
+}
+
+/** What a row shows of one cluster by itself, before it is linked to the others. */
+export interface RowParts {
+  cluster: Pick<StoredCluster, 'id' | 'name' | 'server' | 'source'>;
+  facts: RoleFacts;
+  reachability: FleetRow['reachability'];
+  kubernetesVersion?: string;
+  k10Version?: string;
+  counts: FleetRow['counts'];
+  lastError?: { error: AppError; at: string };
+}
+
+/**
+ * A secondary as its primary sees it, when that primary is in the fleet:
+ * its Cluster object there (`member`), none any more (`gone`: it was
+ * disconnected on the primary and has not confirmed yet), or unknown.
+ */
+export function memberOnPrimary(f: RoleFacts, primaries: (name: string) => Iterable<LinkSource>): { member: McCluster } | 'gone' | undefined {
+  if (f.role !== 'secondary' || !f.primaryName || !f.clusterName) return undefined;
+  for (const primary of primaries(f.primaryName)) {
+    if (!primary.membersListed) continue;
+    // Two multi-cluster systems may both call their primary "primary": the ingress must agree when both are known.
+    const primaryIngress = primary.facts?.primaryCluster?.ingress;
+    if (f.primaryIngress && primaryIngress && !sameUrl(f.primaryIngress, primaryIngress)) continue;
+    const member = primary.member(f.clusterName);
+    if (!member || member.type !== 'secondary') return 'gone';
+    return { member };
+  }
+  return undefined;
+}
+
+/** The worst state a primary's K10 reports of this cluster over every distribution targeting it. */
+function syncOf(f: RoleFacts, self: LinkSource, primaries: (name: string) => Iterable<LinkSource>): FleetRow['sync'] {
+  let states: SyncState[] = [];
+  if (f.role === 'primary' && f.primaryName) states = self.distributionStates(f.primaryName);
+  else if (f.role === 'secondary' && f.primaryName && f.clusterName) {
+    for (const p of primaries(f.primaryName)) states.push(...p.distributionStates(f.clusterName));
+  }
+  if (states.length === 0) return undefined;
+  const state = states.includes('failed') ? 'failed' : states.includes('syncing') ? 'syncing' : 'synced';
+  return { state, distributions: states.length };
+}
+
+/**
+ * A cluster's row, linked to the fleet's primaries (`primaries`: the fleet's
+ * clusters that are the primary of that name): a secondary's labels are
+ * those of its Cluster object on its primary (a primary's, its own), a
+ * secondary its primary no longer lists shows as disconnected there before
+ * it confirms, and the sync state is the worst any primary reports.
+ */
+export function linkedRow(parts: RowParts, self: LinkSource, primaries: (name: string) => Iterable<LinkSource>): FleetRow {
+  const { cluster: c, facts: f } = parts;
+  const seen = memberOnPrimary(f, primaries);
+  // Member of a primary by its own account, but no longer by the primary's: disconnected there, not yet confirmed here.
+  const leaving = seen === 'gone' || (seen !== undefined && seen.member.deleting === true);
+  const joinState = leaving ? 'disconnected' : f.joinState;
+  const sync = syncOf(f, self, primaries);
+  const joinMessage = leaving
+    ? `Disconnected on the primary "${f.primaryName}": its Cluster there is ${seen === 'gone' ? 'gone' : 'being deleted'}; K10 on ${c.name} has not confirmed yet.`
+    : f.joinMessage;
+  const labels = f.role === 'primary' ? { ...(f.primaryCluster?.labels ?? {}) } : seen && seen !== 'gone' ? { ...seen.member.labels } : {};
+  const err = parts.lastError;
+  return {
+    id: c.id,
+    name: c.name,
+    server: c.server,
+    source: c.source,
+    labels,
+    role: f.role,
+    joinState,
+    ...(joinMessage ? { joinMessage } : {}),
+    ...(f.primaryName ? { primaryName: f.primaryName } : {}),
+    reachability: { ...parts.reachability },
+    ...(parts.kubernetesVersion ? { kubernetesVersion: parts.kubernetesVersion } : {}),
+    ...(parts.k10Version ? { k10Version: parts.k10Version } : {}),
+    counts: parts.counts,
+    ...(err ? { lastError: { ...err.error.toDto(), cluster: err.error.cluster ?? c.name, at: err.at } } : {}),
+    ...(sync ? { sync } : {}),
+  };
+}
+
+function sameUrl(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 
 // The summary's rules are shared with the renderer's filters (one rule for a tile's count and its filter).

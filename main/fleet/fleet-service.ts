@@ -54,7 +54,7 @@ import type { ClusterRegistry, StoredCluster } from '../clusters/types.js';
 import type { Logger } from '../log.js';
 import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
 import { discoverK10IngressUrl } from '../multicluster/k10-ingress.js';
-import { EMPTY_SUMMARY, summarize, type McCluster, type RoleFacts } from './fleet-row.js';
+import { EMPTY_SUMMARY, linkedRow, memberOnPrimary, summarize, type LinkSource, type RoleFacts } from './fleet-row.js';
 
 export interface FleetOptions extends Partial<MonitorTuning>, PoolOptions {
   /** Least time between two fleet:changed events. */
@@ -242,7 +242,7 @@ export class FleetService {
     const f = entry.facts ?? entry.monitor.facts();
     const dashboard = (url: string, source: string): K10Dashboard => ({ url: `${url.replace(/\/+$/, '')}/#/`, source });
     if (f.role === 'primary' && f.primaryCluster?.ingress) return dashboard(f.primaryCluster.ingress, `Cluster ${MC_NAMESPACE}/${f.primaryCluster.name}`);
-    const seen = this.onPrimary(entry);
+    const seen = memberOnPrimary(f, (name) => this.primariesNamed(name));
     if (seen && seen !== 'gone' && seen.member.ingress) return dashboard(seen.member.ingress, `Cluster ${MC_NAMESPACE}/${seen.member.name} on the primary ${f.primaryName}`);
     await entry.monitor.start();
     const client = entry.monitor.kubeClient;
@@ -415,78 +415,32 @@ export class FleetService {
     if (after?.role === 'secondary') put(this.secondariesByPrimary, after.primaryName);
   }
 
-  /**
-   * A secondary as its primary sees it, when that primary is in the fleet:
-   * its Cluster object there (`member`), none any more (`gone`: it was
-   * disconnected on the primary and has not confirmed yet), or unknown.
-   */
-  private onPrimary(entry: Entry): { member: McCluster } | 'gone' | undefined {
-    const f = entry.facts;
-    if (f?.role !== 'secondary' || !f.primaryName || !f.clusterName) return undefined;
-    for (const pid of this.primariesByName.get(f.primaryName) ?? []) {
-      const primary = this.entries.get(pid);
-      if (!primary?.monitor.mcSynced) continue;
-      // Two multi-cluster systems may both call their primary "primary": the ingress must agree when both are known.
-      const primaryIngress = primary.facts?.primaryCluster?.ingress;
-      if (f.primaryIngress && primaryIngress && !sameUrl(f.primaryIngress, primaryIngress)) continue;
-      const member = primary.monitor.mcCluster(f.clusterName);
-      if (!member || member.type !== 'secondary') return 'gone';
-      return { member };
-    }
-    return undefined;
-  }
-
-  /** The labels of a row's Cluster object on its primary (see the module comment). */
-  private labelsFor(entry: Entry, seen: ReturnType<FleetService['onPrimary']>): Record<string, string> {
-    const f = entry.facts;
-    if (f?.role === 'primary') return { ...(f.primaryCluster?.labels ?? {}) };
-    return seen && seen !== 'gone' ? { ...seen.member.labels } : {};
-  }
-
   private buildRow(entry: Entry): FleetRow {
     const m = entry.monitor;
-    const c = m.cluster;
-    const f = entry.facts ?? m.facts();
-    const err = m.lastError();
-    const k10 = m.k10Version();
-    const seen = this.onPrimary(entry);
-    // Member of a primary by its own account, but no longer by the primary's: disconnected there, not yet confirmed here.
-    const leaving = seen === 'gone' || (seen !== undefined && seen.member.deleting === true);
-    const joinState = leaving ? 'disconnected' : f.joinState;
-    const sync = this.syncOf(entry);
-    const joinMessage = leaving
-      ? `Disconnected on the primary "${f.primaryName}": its Cluster there is ${seen === 'gone' ? 'gone' : 'being deleted'}; K10 on ${c.name} has not confirmed yet.`
-      : f.joinMessage;
-    return {
-      id: c.id,
-      name: c.name,
-      server: c.server,
-      source: c.source,
-      labels: this.labelsFor(entry, seen),
-      role: f.role,
-      joinState,
-      ...(joinMessage ? { joinMessage } : {}),
-      ...(f.primaryName ? { primaryName: f.primaryName } : {}),
-      reachability: { ...m.reachability },
-      ...(m.kubernetesVersion ? { kubernetesVersion: m.kubernetesVersion } : {}),
-      ...(k10 ? { k10Version: k10 } : {}),
+    const parts = {
+      cluster: m.cluster,
+      facts: entry.facts ?? m.facts(),
+      reachability: m.reachability,
+      kubernetesVersion: m.kubernetesVersion,
+      k10Version: m.k10Version(),
       counts: m.counts(),
-      ...(err ? { lastError: { ...err.error.toDto(), cluster: err.error.cluster ?? c.name, at: err.at } } : {}),
-      ...(sync ? { sync } : {}),
+      lastError: m.lastError(),
     };
+    return linkedRow(parts, this.linkSource(entry), (name) => this.primariesNamed(name));
   }
 
-  /** The worst state the primary's K10 reports of this cluster over every distribution targeting it. */
-  private syncOf(entry: Entry): FleetRow['sync'] {
-    const f = entry.facts;
-    let states: Array<'synced' | 'syncing' | 'failed'> = [];
-    if (f?.role === 'primary' && f.primaryName) states = entry.monitor.distributionStates(f.primaryName);
-    else if (f?.role === 'secondary' && f.primaryName && f.clusterName) {
-      for (const pid of this.primariesByName.get(f.primaryName) ?? []) states.push(...(this.entries.get(pid)?.monitor.distributionStates(f.clusterName) ?? []));
+  /** A row's cluster as the rows that link to it see it (see linkedRow). */
+  private linkSource(entry: Entry): LinkSource {
+    const m = entry.monitor;
+    return { facts: entry.facts, membersListed: m.mcSynced, member: (name) => m.mcCluster(name), distributionStates: (member) => m.distributionStates(member) };
+  }
+
+  /** The fleet's rows that are the primary named `name`. */
+  private *primariesNamed(name: string): Iterable<LinkSource> {
+    for (const id of this.primariesByName.get(name) ?? []) {
+      const entry = this.entries.get(id);
+      if (entry) yield this.linkSource(entry);
     }
-    if (states.length === 0) return undefined;
-    const state = states.includes('failed') ? 'failed' : states.includes('syncing') ? 'syncing' : 'synced';
-    return { state, distributions: states.length };
   }
 
   /**
@@ -529,8 +483,4 @@ function changed(a: StoredCluster, b: StoredCluster): boolean {
 
 function sameLinks(a: RoleFacts | undefined, b: RoleFacts): boolean {
   return a?.role === b.role && a.primaryName === b.primaryName && a.clusterName === b.clusterName;
-}
-
-function sameUrl(a: string, b: string): boolean {
-  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
