@@ -9,7 +9,7 @@
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetService, type FleetOptions } from '../../main/fleet/fleet-service.js';
+import { FleetService } from '../../main/fleet/fleet-service.js';
 import { readFleetOnce } from '../../main/fleet/fleet-once.js';
 import { fleetHandlers } from '../../main/ipc/handlers/fleet.js';
 import { ClusterPool } from '../../main/kube/cluster-pool.js';
@@ -17,17 +17,10 @@ import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
 import type { FleetRow } from '../../shared/contract/index.js';
 import { summarize } from '../../main/fleet/fleet-row.js';
-import { TestRegistry, RecordingSink } from './fleet-test-registry.js';
+import { TEST_TUNING, TestRegistry, RecordingSink } from './fleet-test-registry.js';
 import { eventually, kubeConfigFor, request } from './lab-helpers.js';
 
-const TUNING: FleetOptions = {
-  probeIntervalMs: 500,
-  probeTimeoutMs: 1_000,
-  maxProbeIntervalMs: 1_000,
-  throttleMs: 100,
-  requestTimeoutMs: 5_000,
-  watchBackoff: { initialMs: 200, maxMs: 1_000 },
-};
+const TUNING = TEST_TUNING;
 const ctx = { transport: 'test' as const };
 const DAY = 24 * 3600_000;
 

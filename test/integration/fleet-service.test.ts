@@ -8,22 +8,15 @@
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetService, type FleetOptions } from '../../main/fleet/fleet-service.js';
+import { FleetService } from '../../main/fleet/fleet-service.js';
 import { fleetHandlers } from '../../main/ipc/handlers/fleet.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
 import type { FleetChangedEvent, FleetRow } from '../../shared/contract/index.js';
-import { TestRegistry, RecordingSink } from './fleet-test-registry.js';
+import { TEST_TUNING, TestRegistry, RecordingSink } from './fleet-test-registry.js';
 import { eventually, kubeConfigFor, request } from './lab-helpers.js';
 
-const TUNING: FleetOptions = {
-  probeIntervalMs: 500,
-  probeTimeoutMs: 1_000,
-  maxProbeIntervalMs: 1_000,
-  throttleMs: 100,
-  requestTimeoutMs: 5_000,
-  watchBackoff: { initialMs: 200, maxMs: 1_000 },
-};
+const TUNING = TEST_TUNING;
 const ctx = { transport: 'test' as const };
 const DAY = 24 * 3600_000;
 

@@ -9,6 +9,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../shared/contract/index.js';
 import type { ClusterRegistry, EphemeralCluster, StoredCluster } from '../../main/clusters/types.js';
+import type { FleetOptions } from '../../main/fleet/fleet-service.js';
 
 interface Imported {
   stored: StoredCluster;
@@ -155,3 +156,17 @@ export class RecordingSink {
     return this.events.filter((e) => e.event === event).map((e) => ({ payload: e.payload as T, at: e.at }));
   }
 }
+
+/**
+ * The fleet's timings in its integration tests: probes every 500 ms with a
+ * 1 s timeout and short backoffs, so that a cluster going away or coming
+ * back shows within a test's patience; events throttled to one per 100 ms.
+ */
+export const TEST_TUNING: FleetOptions = {
+  probeIntervalMs: 500,
+  probeTimeoutMs: 1_000,
+  maxProbeIntervalMs: 1_000,
+  throttleMs: 100,
+  requestTimeoutMs: 5_000,
+  watchBackoff: { initialMs: 200, maxMs: 1_000 },
+};

@@ -7,18 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { FleetService, type FleetOptions } from '../../main/fleet/fleet-service.js';
 import { startLabFleet } from '../../main/lab/fleet.js';
-import { TestRegistry, RecordingSink } from './fleet-test-registry.js';
+import { TEST_TUNING, TestRegistry, RecordingSink } from './fleet-test-registry.js';
 import { eventually } from './lab-helpers.js';
 
-const TUNING: FleetOptions = {
-  probeIntervalMs: 500,
-  probeTimeoutMs: 1_000,
-  maxProbeIntervalMs: 1_000,
-  throttleMs: 100,
-  requestTimeoutMs: 5_000,
-  watchBackoff: { initialMs: 200, maxMs: 1_000 },
-  http2: true,
-};
+const TUNING: FleetOptions = { ...TEST_TUNING, http2: true };
 
 describe('the fleet view over HTTP/2', () => {
   it('holds one TCP connection per cluster for all its watches, and releases every socket and timer on stop', async () => {
