@@ -8,7 +8,9 @@
  * The folder is $XDG_RUNTIME_DIR/flotilla-lab (per user, cleared at logout),
  * or <tmp>/flotilla-lab-<uid>/run where there is none; it is 0700 and each
  * record 0600, since a record holds the admin token. A record whose process
- * is gone (killed, crashed) is stale: it is ignored and removed. A folder
+ * is gone (killed, crashed) is stale: it is ignored and removed, and so is one
+ * whose pid another process has since been given (where the kernel tells a
+ * process's start time, as Linux's /proc does). A folder
  * that is not this user's alone (a shared /tmp where someone else made it
  * first) is neither written nor read.
  */
@@ -26,6 +28,8 @@ export interface LabRecord {
   clusters: number;
   /** ISO time the fleet came up. */
   startedAt: string;
+  /** When the kernel started the process (see processStart); written by writeLabRecord. */
+  processStart?: string;
 }
 
 /** The per-user folder of lab records, from the environment given (the process's by default). */
@@ -42,7 +46,8 @@ export async function writeLabRecord(record: LabRecord, dir = labRuntimeDir()): 
   const problem = notPrivate(dir);
   if (problem) throw new Error(problem);
   const path = recordPath(dir, record.pid);
-  await writeFileAtomic(path, JSON.stringify(record));
+  const start = processStart(record.pid);
+  await writeFileAtomic(path, JSON.stringify(start !== undefined ? { ...record, processStart: start } : record));
   return () => rmSync(path, { force: true });
 }
 
@@ -68,7 +73,7 @@ export function runningLabs(dir = labRuntimeDir()): LabRecord[] {
       continue;
     }
     if (typeof record?.pid !== 'number' || typeof record.url !== 'string' || typeof record.token !== 'string') continue;
-    if (processExists(record.pid)) live.push(record);
+    if (processExists(record.pid) && !pidReused(record)) live.push(record);
     else rmSync(join(dir, name), { force: true });
   }
   return live.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
@@ -82,6 +87,27 @@ function notPrivate(dir: string): string | undefined {
   if (uid !== undefined && st.uid !== uid) return `${dir} belongs to another user`;
   if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) return `${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`;
   return undefined;
+}
+
+/**
+ * When the kernel started process `pid`, in its own units (Linux: field 22 of
+ * /proc/<pid>/stat, clock ticks since boot); undefined where it cannot tell.
+ */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name, which is in parentheses and may hold spaces, start with field 3.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The record's pid now belongs to another process than the lab that wrote it. */
+function pidReused(record: LabRecord): boolean {
+  if (record.processStart === undefined) return false;
+  const now = processStart(record.pid);
+  return now !== undefined && now !== record.processStart;
 }
 
 /** Whether a process with this pid exists (signal 0 checks without sending anything). */

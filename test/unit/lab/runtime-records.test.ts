@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ describe('lab runtime records', () => {
 
   it('a written record is found, in a 0700 folder as a 0600 file, and is gone once removed', async () => {
     const remove = await writeLabRecord(record(process.pid), dir);
-    expect(runningLabs(dir)).toEqual([record(process.pid, runningLabs(dir)[0].startedAt)]);
+    expect(runningLabs(dir)).toEqual([{ ...record(process.pid, runningLabs(dir)[0].startedAt), processStart: expect.stringMatching(/^\d+$/) }]);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, `${process.pid}.json`)).mode & 0o777).toBe(0o600);
     remove();
@@ -49,6 +49,16 @@ describe('lab runtime records', () => {
     writeFileSync(join(dir, '123.json'), '{not json');
     expect(runningLabs(dir).map((r) => r.pid)).toEqual([process.pid]);
     expect(readdirSync(dir).sort()).toEqual(['123.json', `${process.pid}.json`].sort());
+  });
+
+  it('the record of a lab whose pid another process has since been given is ignored and removed', async () => {
+    // What a lab that had this pid before, and started at another time, would have left behind.
+    await writeLabRecord(record(process.pid), dir);
+    const path = join(dir, `${process.pid}.json`);
+    const written = JSON.parse(readFileSync(path, 'utf8')) as LabRecord;
+    writeFileSync(path, JSON.stringify({ ...written, processStart: String(Number(written.processStart) + 1) }));
+    expect(runningLabs(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('live records come oldest first', async () => {
