@@ -1,4 +1,9 @@
-/** What a command is to main.ts: its help, its options, and what it runs. */
+/**
+ * What a command is to main.ts: an entry in its command table (name and
+ * summary, enough for `flotilla --help`) and, loaded only when that command
+ * runs or its help is asked for, the command's module: its help, its
+ * options, and what it runs.
+ */
 import type { Occurrence, OptionSpecs, Values } from './args.js';
 import type { Output } from './output.js';
 import type { Session } from './session.js';
@@ -15,11 +20,17 @@ export interface Invocation {
   env: NodeJS.ProcessEnv;
 }
 
-export interface Command {
+/** One line of main.ts's command table. */
+export interface CommandEntry {
   /** As typed: `fleet`, `token create`. */
   name: string;
   /** One line for the command list. */
   summary: string;
+  /** Loads the command's module (a dynamic import: `flotilla fleet` never initialises the code of `handoff` or `distribution`). */
+  load(): Promise<Command>;
+}
+
+export interface Command {
   /** The usage line(s) after `flotilla `. */
   synopsis: string[];
   /** What it does, its options, and its exit codes where they are not the usual ones. */

@@ -19,54 +19,45 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { redactSecrets } from '../log.js';
 import { parseCommandLine, str, wantsHelp } from './args.js';
-import type { Command } from './command.js';
-import {
-  distributionCreateCommand,
-  distributionDeleteCommand,
-  distributionStatusCommand,
-  distributionSyncCommand,
-  distributionYamlCommand,
-} from './commands/distributions.js';
-import { fleetCommand } from './commands/fleet.js';
-import { handoffOpenCommand, handoffSealCommand } from './commands/handoff.js';
-import { bootstrapCommand, joinCommand } from './commands/join.js';
-import { auditCommand, demoteCommand, disconnectCommand, grantCommand, labelCommand } from './commands/membership.js';
-import { policyCreateCommand, policyDeleteCommand, policyListCommand } from './commands/policies.js';
-import { profileCreateCommand, profileDeleteCommand, profileListCommand } from './commands/profiles.js';
-import { promoteCommand } from './commands/promote.js';
-import { tokenCreateCommand, tokenListCommand, tokenRevokeCommand, tokenShowCommand } from './commands/tokens.js';
+import type { Command, CommandEntry } from './command.js';
 import { resolveDataDir } from './data-dir.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { processOutput, type Output } from './output.js';
-import { Session } from './session.js';
+import type { Session } from './session.js';
 
-export const COMMANDS: readonly Command[] = [
-  fleetCommand,
-  promoteCommand,
-  tokenCreateCommand,
-  tokenListCommand,
-  tokenRevokeCommand,
-  tokenShowCommand,
-  joinCommand,
-  bootstrapCommand,
-  disconnectCommand,
-  demoteCommand,
-  grantCommand,
-  labelCommand,
-  handoffSealCommand,
-  handoffOpenCommand,
-  auditCommand,
-  profileCreateCommand,
-  profileListCommand,
-  profileDeleteCommand,
-  policyCreateCommand,
-  policyListCommand,
-  policyDeleteCommand,
-  distributionCreateCommand,
-  distributionStatusCommand,
-  distributionSyncCommand,
-  distributionDeleteCommand,
-  distributionYamlCommand,
+/**
+ * Every command: its name and summary here, the rest in its module, loaded
+ * only when that command runs or its help is shown. Start-up then does
+ * only what the command needs: `fleet` does not initialise the code of
+ * handoff, joins or distributions, and `--help` loads no command at all.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'fleet', summary: 'one row per cluster: role, join state, reachability, versions, counts', load: () => import('./commands/fleet.js').then((m) => m.fleetCommand) },
+  { name: 'promote', summary: 'make a cluster the multi-cluster primary', load: () => import('./commands/promote.js').then((m) => m.promoteCommand) },
+  { name: 'token create', summary: 'create a join token on a primary; print its fingerprint', load: () => import('./commands/tokens.js').then((m) => m.tokenCreateCommand) },
+  { name: 'token list', summary: "list a primary's join tokens (names and fingerprints, never values)", load: () => import('./commands/tokens.js').then((m) => m.tokenListCommand) },
+  { name: 'token revoke', summary: 'revoke a join token (clusters that joined with it stay joined)', load: () => import('./commands/tokens.js').then((m) => m.tokenRevokeCommand) },
+  { name: 'token show', summary: "reveal a token's value (requires --reveal; audited)", load: () => import('./commands/tokens.js').then((m) => m.tokenShowCommand) },
+  { name: 'join', summary: 'join a cluster to a primary with a token from a file (or --reset)', load: () => import('./commands/join.js').then((m) => m.joinCommand) },
+  { name: 'bootstrap', summary: 'promote (if needed), make a token, join a secondary, wait for joined', load: () => import('./commands/join.js').then((m) => m.bootstrapCommand) },
+  { name: 'disconnect', summary: 'disconnect a secondary from its primary', load: () => import('./commands/membership.js').then((m) => m.disconnectCommand) },
+  { name: 'demote', summary: 'demote a primary that has no secondaries left', load: () => import('./commands/membership.js').then((m) => m.demoteCommand) },
+  { name: 'grant', summary: 'give users or groups a K10 multi-cluster role (K10ClusterRoleBinding)', load: () => import('./commands/membership.js').then((m) => m.grantCommand) },
+  { name: 'label', summary: "set or remove labels on a Cluster object on the primary", load: () => import('./commands/membership.js').then((m) => m.labelCommand) },
+  { name: 'handoff seal', summary: 'seal a token file with a passphrase, to carry across an air gap', load: () => import('./commands/handoff.js').then((m) => m.handoffSealCommand) },
+  { name: 'handoff open', summary: 'open a sealed handoff file into a token file', load: () => import('./commands/handoff.js').then((m) => m.handoffOpenCommand) },
+  { name: 'audit', summary: "this workstation's log of administrative actions", load: () => import('./commands/membership.js').then((m) => m.auditCommand) },
+  { name: 'profile create', summary: 'create a global S3 profile on a primary (keys from the environment or typed)', load: () => import('./commands/profiles.js').then((m) => m.profileCreateCommand) },
+  { name: 'profile list', summary: "list a primary's global profiles (never their keys)", load: () => import('./commands/profiles.js').then((m) => m.profileListCommand) },
+  { name: 'profile delete', summary: 'delete a global profile and its keys (refused while in use)', load: () => import('./commands/profiles.js').then((m) => m.profileDeleteCommand) },
+  { name: 'policy create', summary: 'create a global backup policy on a primary', load: () => import('./commands/policies.js').then((m) => m.policyCreateCommand) },
+  { name: 'policy list', summary: "list a primary's global policies", load: () => import('./commands/policies.js').then((m) => m.policyListCommand) },
+  { name: 'policy delete', summary: 'delete a global policy (refused while a distribution sends it)', load: () => import('./commands/policies.js').then((m) => m.policyDeleteCommand) },
+  { name: 'distribution create', summary: 'send global profiles and policies to clusters, by name or selector', load: () => import('./commands/distributions.js').then((m) => m.distributionCreateCommand) },
+  { name: 'distribution status', summary: "each distribution's state on each of its clusters (a report: exits 0)", load: () => import('./commands/distributions.js').then((m) => m.distributionStatusCommand) },
+  { name: 'distribution sync', summary: 'force sync: K10 re-applies a distribution to every target', load: () => import('./commands/distributions.js').then((m) => m.distributionSyncCommand) },
+  { name: 'distribution delete', summary: 'delete a distribution (its copies stay on its clusters, as in Kasten)', load: () => import('./commands/distributions.js').then((m) => m.distributionDeleteCommand) },
+  { name: 'distribution yaml', summary: 'a global profile, policy or distribution as YAML (keys redacted)', load: () => import('./commands/distributions.js').then((m) => m.distributionYamlCommand) },
 ];
 
 /** Commands with subcommands: `token create`, `handoff seal`, `distribution status`. */
@@ -104,10 +95,11 @@ function commandHelp(c: Command): string {
   return `Usage:\n${c.synopsis.map((s) => `  flotilla ${s}`).join('\n')}\n\n${c.help}\n\n${COMMON_HELP}`;
 }
 
-function groupHelp(group: string): string {
+async function groupHelp(group: string): Promise<string> {
   const subs = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
   const width = Math.max(14, ...subs.map((c) => c.name.length));
-  return `Usage:\n${subs.flatMap((c) => c.synopsis.map((s) => `  flotilla ${s}`)).join('\n')}\n\n${subs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun flotilla ${group} SUBCOMMAND --help for its options.`;
+  const synopses = (await Promise.all(subs.map((c) => c.load()))).flatMap((c) => c.synopsis);
+  return `Usage:\n${synopses.map((s) => `  flotilla ${s}`).join('\n')}\n\n${subs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}\n\nRun flotilla ${group} SUBCOMMAND --help for its options.`;
 }
 
 function version(): string {
@@ -153,7 +145,7 @@ export interface CliDeps {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs one command line; resolves with the exit code. Never rejects. */
+/** Runs one command line; resolves with the exit code. Never rejects (unless a command's module cannot be loaded: a broken install). */
 export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number> {
   const io = deps.io ?? processOutput;
   const env = deps.env ?? process.env;
@@ -176,8 +168,8 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     const topic = withoutGlobals(rest).filter((a) => !a.startsWith('-'));
     const name = topic.join(' ');
     const c = COMMANDS.find((x) => x.name === name);
-    if (c) io.out(commandHelp(c));
-    else if (GROUPS.has(name)) io.out(groupHelp(name));
+    if (c) io.out(commandHelp(await c.load()));
+    else if (GROUPS.has(name)) io.out(await groupHelp(name));
     else if (!name) io.out(usage());
     else {
       io.err(`flotilla help: no command "${name}"; run flotilla --help`);
@@ -186,11 +178,11 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     return EXIT_OK;
   }
   const name = words.join(' ');
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     if (GROUPS.has(name)) {
       if (wantsHelp(rest)) {
-        io.out(groupHelp(name));
+        io.out(await groupHelp(name));
         return EXIT_OK;
       }
       const subs = COMMANDS.filter((c) => c.name.startsWith(`${name} `)).map((c) => c.name.split(' ')[1]);
@@ -200,6 +192,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     io.err(`flotilla: unknown command "${name}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')} (see flotilla --help)`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (wantsHelp(rest)) {
     io.out(commandHelp(command));
     return EXIT_OK;
@@ -208,7 +201,7 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
   let session: Session | undefined;
   // Ctrl-C or a kill while waiting on K10: close connections, then the conventional 128 + signal number.
   const onSignal = (signal: NodeJS.Signals) => {
-    io.err(`flotilla ${command.name}: interrupted; what was already sent to the clusters stays (K10 carries on with it)`);
+    io.err(`flotilla ${entry.name}: interrupted; what was already sent to the clusters stays (K10 carries on with it)`);
     const stopping = session?.stop() ?? Promise.resolve();
     void stopping.finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
@@ -219,23 +212,25 @@ export async function runCli(argv: string[], deps: CliDeps = {}): Promise<number
     if (positionals.length < (command.positionals?.min ?? 0)) throw new UsageError(`missing argument: ${command.synopsis[0]}`);
     const dataDir = resolveDataDir(str(values, 'data-dir'), env);
     const kubeconfig = str(values, 'kubeconfig');
+    // Loaded here, like the command: help and usage errors never initialise the contract's schemas.
+    const { Session } = await import('./session.js');
     session = new Session({ dataDir, ...(kubeconfig ? { kubeconfig: resolve(kubeconfig) } : {}) });
     const code = await command.run({ values, positionals, order, session, io, dataDir, env });
     return code;
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`flotilla ${command.name}: ${err.message} (see flotilla ${command.name} --help)`);
+      io.err(`flotilla ${entry.name}: ${err.message} (see flotilla ${entry.name} --help)`);
       return err.exitCode;
     }
     if (err instanceof CliError) {
-      io.err(`flotilla ${command.name}: ${err.message}`);
+      io.err(`flotilla ${entry.name}: ${err.message}`);
       return err.exitCode;
     }
     // A bug: the details (a stack) go to the log, the terminal gets where to find them.
     const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    session?.log.error(`cli: ${command.name} failed unexpectedly: ${detail}`);
+    session?.log.error(`cli: ${entry.name} failed unexpectedly: ${detail}`);
     const logFile = session ? join(session.opts.dataDir, 'logs', 'cli.log') : 'the log';
-    io.err(`flotilla ${command.name}: unexpected error: ${redactSecrets(err instanceof Error ? err.message : String(err))} (details in ${logFile}; please report it)`);
+    io.err(`flotilla ${entry.name}: unexpected error: ${redactSecrets(err instanceof Error ? err.message : String(err))} (details in ${logFile}; please report it)`);
     return EXIT_FAILED;
   } finally {
     await session?.stop().catch((err: unknown) => session?.log.error(`cli: stopping the services failed: ${(err as Error).message}`));

@@ -4,10 +4,17 @@
  * router exactly as the app makes them, so the same validation and services
  * answer. A failed call becomes a Failure carrying the service's message,
  * which is already written for people.
+ *
+ * A command that only reads clusters (`fleet`) asks for `clusters()`
+ * instead: over --kubeconfig FILE that is the same registry and pool the
+ * services would hold, built without the rest of the services, so the code
+ * of promotion, joins, QR codes and distributions is never initialised.
  */
 import { join } from 'node:path';
 import { AppError, type ArgsIn, type Channel, type ResultOf } from '../../shared/contract/index.js';
 import { createLogger, type Logger } from '../log.js';
+import type { ClusterRegistryService } from '../clusters/cluster-list.js';
+import type { ClusterPool } from '../kube/cluster-pool.js';
 import type { Services } from '../services.js';
 import { Failure, UsageError } from './errors.js';
 
@@ -19,9 +26,16 @@ export interface SessionOptions {
   k10TimeoutMs?: number;
 }
 
+/** The clusters and their connections, without the services: what a read of the fleet needs. */
+export interface ClusterAccess {
+  registry: ClusterRegistryService;
+  pool: ClusterPool;
+}
+
 export class Session {
   readonly log: Logger;
   private built: Promise<Services> | undefined;
+  private access: Promise<ClusterAccess> | undefined;
   private stopped = false;
 
   constructor(readonly opts: SessionOptions) {
@@ -45,6 +59,38 @@ export class Session {
         throw err instanceof AppError ? new Failure(err.message) : err;
       });
     return this.built;
+  }
+
+  /**
+   * The cluster list and the connection pool. Over --kubeconfig FILE they
+   * are made here as createServices makes them (createKubeconfigFileClusters,
+   * a ClusterPool with the same defaults) and nothing else is; over the
+   * app's clusters (state file and keychain) they are the services' own.
+   */
+  clusters(): Promise<ClusterAccess> {
+    const file = this.opts.kubeconfig;
+    if (!file || this.built) return this.services();
+    this.access ??= Promise.all([import('../clusters/kubeconfig-file.js'), import('../kube/cluster-pool.js')])
+      .then(([{ createKubeconfigFileClusters }, { ClusterPool }]) => {
+        const registry = createKubeconfigFileClusters(file);
+        this.log.info('cli: clusters read from a kubeconfig file', { clusters: registry.list().length });
+        return { registry, pool: new ClusterPool(registry) };
+      })
+      .catch((err: unknown) => {
+        throw err instanceof AppError ? new Failure(err.message) : err;
+      });
+    return this.access;
+  }
+
+  /** Runs a read over `clusters()`, mapping its AppError the way `call` does. */
+  async read<T>(fn: (clusters: ClusterAccess) => Promise<T>): Promise<T> {
+    const clusters = await this.clusters();
+    try {
+      return await fn(clusters);
+    } catch (err) {
+      if (err instanceof AppError) throw new Failure(err.message);
+      throw err;
+    }
   }
 
   /** The id of the cluster called `name` (a context of --kubeconfig, or a cluster imported in the app). */
@@ -88,9 +134,11 @@ export class Session {
 
   /** Stops whatever was started (connections, watches, timers); safe to call twice. */
   async stop(): Promise<void> {
-    if (this.stopped || !this.built) return;
+    if (this.stopped || (!this.built && !this.access)) return;
     this.stopped = true;
-    const services = await this.built.catch(() => undefined);
+    const access = await this.access?.catch(() => undefined);
+    access?.pool.close();
+    const services = await this.built?.catch(() => undefined);
     await services?.stop();
   }
 }

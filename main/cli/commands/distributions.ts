@@ -69,8 +69,6 @@ export function sourcesFrom(order: readonly Occurrence[]): SourceRef[] {
 const sourcesText = (sources: readonly SourceRef[]) => sources.map((s) => `${s.kind} ${s.name}`).join(', ') || 'nothing';
 
 export const distributionCreateCommand: Command = {
-  name: 'distribution create',
-  summary: 'send global profiles and policies to clusters, by name or selector',
   synopsis: ['distribution create --context A --name N (--cluster NAME | --selector SEL)… (--profile P | --policy Q)… [--json]'],
   help: `Creates the Distribution N on the primary A: K10 copies the global
 profiles and policies given (its sources) into kasten-io on every cluster
@@ -163,8 +161,6 @@ export function statusText(d: Distribution): string {
 }
 
 export const distributionStatusCommand: Command = {
-  name: 'distribution status',
-  summary: "each distribution's state on each of its clusters (a report: exits 0)",
   synopsis: ['distribution status --context A [--name N] [--json] [--fail-unless-synced]'],
   help: `Reads every target of the distributions on the primary A (or of N alone)
 that Flotilla can reach, compares its copies with the global definitions,
@@ -204,8 +200,6 @@ stderr).`,
 };
 
 export const distributionSyncCommand: Command = {
-  name: 'distribution sync',
-  summary: 'force sync: K10 re-applies a distribution to every target',
   synopsis: ['distribution sync --context A --name N [--json]'],
   help: `Asks K10 on the primary A to re-apply the distribution N to every target
 now, overwriting local edits of the copies (what distribution status shows
@@ -230,8 +224,6 @@ Options:
 };
 
 export const distributionDeleteCommand: Command = {
-  name: 'distribution delete',
-  summary: 'delete a distribution (its copies stay on its clusters, as in Kasten)',
   synopsis: ['distribution delete --context A --name N [--json]'],
   help: `Deletes the distribution N on the primary A. As Kasten does, the copies it
 sent stay on its clusters (no longer kept in step); the output says which
@@ -261,8 +253,6 @@ Options:
 const KINDS = ['Profile', 'Policy', 'Distribution'] as const;
 
 export const distributionYamlCommand: Command = {
-  name: 'distribution yaml',
-  summary: 'a global profile, policy or distribution as YAML (keys redacted)',
   synopsis: ['distribution yaml --context A --kind Profile|Policy|Distribution --name N [--reveal-secrets]'],
   help: `Prints the global profile, policy or distribution N on the primary A as
 YAML (what Flotilla wrote, without the server's bookkeeping). A profile

@@ -5,10 +5,12 @@
  * keeps rows current with watches, is for the app. The rows are built by the
  * same rules, so both show the same thing.
  *
- * A direct service call, not a channel: the router would add only argument
- * validation the command has already done, and the renderer has no use for
- * a one-shot read (it follows `fleet:changed`); a channel would put a
- * CLI-only entry in the shared contract.
+ * A direct read over the cluster list and pool (session.ts `clusters()`),
+ * not a channel: the router would add only argument validation the command
+ * has already done, and the renderer has no use for a one-shot read (it
+ * follows `fleet:changed`); a channel would put a CLI-only entry in the
+ * shared contract. Nor does it need the other services, so over
+ * --kubeconfig it does not build them.
  *
  * Without --wait it gives the read 10 s; with --wait SECONDS, that long. When
  * the time runs out first, or when some reachable row is not complete (role,
@@ -60,8 +62,6 @@ export function fleetTable(rows: FleetRow[]): string {
 }
 
 export const fleetCommand: Command = {
-  name: 'fleet',
-  summary: 'one row per cluster: role, join state, reachability, versions, counts',
   synopsis: ['fleet [--json] [--wait SECONDS]'],
   help: `Prints the fleet as the app shows it, then exits. It reads every cluster
 once (no watches): its version, and the lists a row needs.
@@ -80,7 +80,7 @@ Options:
     const complete = waitFor !== undefined;
     // Loaded here, not at the top: other commands, help and usage errors never load the Kubernetes client (see session.ts).
     const { readFleetOnce } = await import('../../fleet/fleet-once.js');
-    const { rows, timedOut } = await session.direct((services) => readFleetOnce({ registry: services.registry, pool: services.pool }, { deadlineMs: complete ? waitFor * 1000 : FIRST_ANSWER_MS }));
+    const { rows, timedOut } = await session.read((clusters) => readFleetOnce(clusters, { deadlineMs: complete ? waitFor * 1000 : FIRST_ANSWER_MS }));
     if (!settled(rows, complete)) {
       const pending = rows.filter((r) => !settled([r], complete)).map((r) => r.name);
       io.err(`flotilla fleet: ${timedOut ? `after ${complete ? waitFor : FIRST_ANSWER_MS / 1000} s` : 'read once'}, ${pending.length} of ${rows.length} rows are not complete${timedOut ? ' yet' : ''} (${pending.slice(0, 10).join(', ')}${pending.length > 10 ? ', …' : ''}); they are shown as far as they are known`);

@@ -33,8 +33,6 @@ async function handoffStep<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 export const handoffSealCommand: Command = {
-  name: 'handoff seal',
-  summary: 'seal a token file with a passphrase, to carry across an air gap',
   synopsis: ['handoff seal --token-file F --out FILE [--expires 24h] [--primary NAME] [--force] [--json]'],
   help: `Seals the join token in F into an age file (scrypt passphrase) that
 flotilla handoff open, the app, or \`age -d\` opens. The file names the
@@ -85,8 +83,6 @@ Options:
 };
 
 export const handoffOpenCommand: Command = {
-  name: 'handoff open',
-  summary: 'open a sealed handoff file into a token file',
   synopsis: ['handoff open FILE --out TOKEN_FILE [--force] [--json]'],
   help: `Opens the sealed handoff FILE (or a token sealed with \`age -p\`) and writes
 the token to TOKEN_FILE (0600), for flotilla join --token-file. Prints the

@@ -57,8 +57,6 @@ async function withProgress<T>(session: Session, io: Output, fn: () => Promise<T
 }
 
 export const joinCommand: Command = {
-  name: 'join',
-  summary: 'join a cluster to a primary with a token from a file (or --reset)',
   synopsis: ['join --context C --token-file F [--name N] [--ingress URL] [--primary-ingress URL] [--wait SECONDS] [--json]', 'join --reset --context C'],
   help: `Writes mc-join and mc-join-config on the cluster C and follows mc-join-status
 until K10 says joined or rejected, or SECONDS pass (default ${DEFAULT_WAIT_S}).
@@ -127,8 +125,6 @@ failed, or still under way when the wait ends (K10 keeps trying).`,
 };
 
 export const bootstrapCommand: Command = {
-  name: 'bootstrap',
-  summary: 'promote (if needed), make a token, join a secondary, wait for joined',
   synopsis: ['bootstrap --primary-context A --primary-name N --secondary-context B --secondary-name M [--ingress URL] [--token-name T] [--wait SECONDS] [--json]'],
   help: `The k10multicluster bootstrap equivalent, in one command:
   1. promote A to the primary N, unless it is a primary already;

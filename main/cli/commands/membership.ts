@@ -7,8 +7,6 @@ import { EXIT_OK, UsageError } from '../errors.js';
 import { json, steps, table } from '../output.js';
 
 export const disconnectCommand: Command = {
-  name: 'disconnect',
-  summary: 'disconnect a secondary from its primary',
   synopsis: ['disconnect --context A --cluster NAME [--force --secondary-context B] [--wait SECONDS] [--json]'],
   help: `Deletes the Cluster NAME on the primary A and waits until the secondary
 confirms. With --force (the secondary is down or unreachable for good),
@@ -38,8 +36,6 @@ Options:
 };
 
 export const demoteCommand: Command = {
-  name: 'demote',
-  summary: 'demote a primary that has no secondaries left',
   synopsis: ['demote --context A [--wait SECONDS] [--json]'],
   help: `Removes the multi-cluster primary on A; refused while it has secondaries
 (disconnect them first).
@@ -61,8 +57,6 @@ Options:
 const ROLES: readonly string[] = K10_CLUSTER_ROLES;
 
 export const grantCommand: Command = {
-  name: 'grant',
-  summary: 'give users or groups a K10 multi-cluster role (K10ClusterRoleBinding)',
   synopsis: ['grant --context A --user U [--group G] [--role ROLE] [--clusters all|NAME,…|selector=SEL] [--name BINDING] [--mc-admin] [--json]'],
   help: `Creates a K10ClusterRoleBinding on the primary A.
 
@@ -113,8 +107,6 @@ Options:
 };
 
 export const labelCommand: Command = {
-  name: 'label',
-  summary: "set or remove labels on a Cluster object on the primary",
   synopsis: ['label --context A --cluster NAME key=value… key-… [--json]'],
   help: `Changes the labels of the Cluster NAME on the primary A (what distributions
 select clusters by): key=value sets a label, key- removes it.
@@ -149,8 +141,6 @@ export function auditTable(entries: AuditEntry[]): string {
 }
 
 export const auditCommand: Command = {
-  name: 'audit',
-  summary: "this workstation's log of administrative actions",
   synopsis: ['audit [--cluster C] [--action ACTION] [--limit N] [--json]'],
   help: `Lists the audit log Flotilla keeps on this workstation (the app's and the
 CLI's actions), newest first. It never holds a token's value.

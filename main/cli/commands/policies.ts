@@ -73,8 +73,6 @@ function describePolicy(p: Policy): string {
 }
 
 export const policyCreateCommand: Command = {
-  name: 'policy create',
-  summary: 'create a global backup policy on a primary',
   synopsis: ['policy create --context A --name N --frequency @daily [--retention daily=7,weekly=4] [--export-profile P] [--selector SEL] [--paused] [--json]'],
   help: `Creates the global policy N on the primary A: a backup at --frequency of
 the applications --selector picks, kept as --retention says, and exported
@@ -136,8 +134,6 @@ export function policiesTable(policies: Policy[]): string {
 }
 
 export const policyListCommand: Command = {
-  name: 'policy list',
-  summary: "list a primary's global policies",
   synopsis: ['policy list --context A [--json]'],
   help: `Lists the global policies on the primary A, with the distributions that
 send them.
@@ -156,8 +152,6 @@ Options:
 };
 
 export const policyDeleteCommand: Command = {
-  name: 'policy delete',
-  summary: 'delete a global policy (refused while a distribution sends it)',
   synopsis: ['policy delete --context A --name N [--json]'],
   help: `Deletes the global policy N on the primary A. Refused (exit code 1) while
 a distribution sends it: the message names them. Copies already on

@@ -65,8 +65,6 @@ function checkProfile(profile: { name: string; bucket: string; region: string; e
 }
 
 export const profileCreateCommand: Command = {
-  name: 'profile create',
-  summary: 'create a global S3 profile on a primary (keys from the environment or typed)',
   synopsis: ['profile create --context A --name N --bucket B --region R [--endpoint URL] [--skip-tls-verify] [--json]'],
   help: `Creates the global S3 location profile N on the primary A, with its keys in
 the Secret ${MC_NAMESPACE}/N-credentials. Send it to clusters with
@@ -145,8 +143,6 @@ export function profilesTable(profiles: Profile[]): string {
 }
 
 export const profileListCommand: Command = {
-  name: 'profile list',
-  summary: "list a primary's global profiles (never their keys)",
   synopsis: ['profile list --context A [--json]'],
   help: `Lists the global profiles on the primary A, with whether their keys'
 Secret exists (the keys themselves are never read back) and the
@@ -166,8 +162,6 @@ Options:
 };
 
 export const profileDeleteCommand: Command = {
-  name: 'profile delete',
-  summary: 'delete a global profile and its keys (refused while in use)',
   synopsis: ['profile delete --context A --name N [--json]'],
   help: `Deletes the global profile N on the primary A, and the Secret with its keys.
 Refused (exit code 1) while a distribution sends it or a policy exports to

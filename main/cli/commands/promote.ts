@@ -13,8 +13,6 @@ export function promoteIngress(plan: PromotePlan, context: string, given: string
 }
 
 export const promoteCommand: Command = {
-  name: 'promote',
-  summary: 'make a cluster the multi-cluster primary',
   synopsis: ['promote --context C --name N [--ingress URL] [--json]'],
   help: `Creates kasten-io-mc and a Bootstrap on cluster C and waits until K10 has
 made the primary's own Cluster object, named N.

@@ -15,8 +15,6 @@ import { json, table } from '../output.js';
 import { checkSecretTarget, writeSecretFile } from '../secret-files.js';
 
 export const tokenCreateCommand: Command = {
-  name: 'token create',
-  summary: 'create a join token on a primary; print its fingerprint',
   synopsis: ['token create --context C --name N [--out FILE [--force]] [--json]'],
   help: `Creates a join token named N on the primary C and waits for K10 to fill it.
 Prints the token's fingerprint, never the token itself.
@@ -73,8 +71,6 @@ export function tokensTable(tokens: Token[]): string {
 }
 
 export const tokenListCommand: Command = {
-  name: 'token list',
-  summary: "list a primary's join tokens (names and fingerprints, never values)",
   synopsis: ['token list --context C [--json]'],
   help: `Lists the join tokens on the primary C, oldest first.
 
@@ -92,8 +88,6 @@ Options:
 };
 
 export const tokenRevokeCommand: Command = {
-  name: 'token revoke',
-  summary: 'revoke a join token (clusters that joined with it stay joined)',
   synopsis: ['token revoke --context C --name N'],
   help: `Deletes the join token N (its name or its Secret's name) on the primary C:
 no cluster can join with it any more; clusters that joined with it stay.
@@ -113,8 +107,6 @@ Options:
 };
 
 export const tokenShowCommand: Command = {
-  name: 'token show',
-  summary: "reveal a token's value (requires --reveal; audited)",
   synopsis: ['token show --context C --name N --reveal [--out FILE [--force]]'],
   help: `Reads the value of the join token N on the primary C. Anyone who has it can
 join a cluster to C, so it is shown only with --reveal, and every use is
