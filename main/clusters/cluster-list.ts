@@ -63,7 +63,10 @@ export interface ClusterRegistryOptions {
 export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegistryService {
   const { state, secrets, log } = opts;
   const listeners = new Set<() => void>();
-  let lab: Array<{ stored: StoredCluster; cluster: EphemeralCluster }> = [];
+  let lab: LabEntry[] = [];
+  // Lookups by id and by name, rebuilt with `lab`: a fleet asks for every cluster's KubeConfig, and a scan per ask is quadratic.
+  let labById = new Map<string, LabEntry>();
+  let labByName = new Map<string, LabEntry>();
 
   const emit = () => {
     for (const l of [...listeners]) {
@@ -82,7 +85,14 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
     if (listed?.from !== from) listed = { from, stored: from.map(toStored) };
     return listed.stored;
   };
-  const findRecord = (id: string) => records().find((r) => r.id === id);
+  // The same for the records, rebuilt only when the state changed.
+  let indexed: { from: readonly ClusterRecord[]; byId: Map<string, ClusterRecord>; byName: Map<string, ClusterRecord> } | undefined;
+  const index = () => {
+    const from = records();
+    if (indexed?.from !== from) indexed = { from, byId: firstBy(from, (r) => r.id), byName: firstBy(from, (r) => r.name) };
+    return indexed;
+  };
+  const findRecord = (id: string) => index().byId.get(id);
 
   async function readSecrets(record: ClusterRecord): Promise<SecretBlob | undefined> {
     if (record.secretFields.length === 0) return undefined;
@@ -114,12 +124,12 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
 
     get(id) {
       const r = findRecord(id);
-      return r ? toStored(r) : lab.find((l) => l.stored.id === id)?.stored;
+      return r ? toStored(r) : labById.get(id)?.stored;
     },
 
     findByName(name) {
-      const r = records().find((x) => x.name === name);
-      return r ? toStored(r) : lab.find((l) => l.stored.name === name)?.stored;
+      const r = index().byName.get(name);
+      return r ? toStored(r) : labByName.get(name)?.stored;
     },
 
     record(id) {
@@ -127,7 +137,7 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
     },
 
     async kubeConfig(id): Promise<KubeConfig> {
-      const l = lab.find((x) => x.stored.id === id);
+      const l = labById.get(id);
       if (l) {
         return toKubeConfig(
           { connection: { server: l.cluster.server, caData: Buffer.from(l.cluster.caPem, 'utf8').toString('base64') }, user: { token: l.cluster.token } },
@@ -185,8 +195,9 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
 
     setEphemeral(clusters) {
       const now = new Date().toISOString();
+      const before = firstBy(lab, (l) => l.cluster.name);
       lab = clusters.map((c) => {
-        const previous = lab.find((l) => l.cluster.name === c.name);
+        const previous = before.get(c.name);
         return {
           cluster: { ...c },
           stored: {
@@ -201,6 +212,8 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
           },
         };
       });
+      labById = firstBy(lab, (l) => l.stored.id);
+      labByName = firstBy(lab, (l) => l.stored.name);
       emit();
     },
 
@@ -247,6 +260,21 @@ export function createClusterRegistry(opts: ClusterRegistryOptions): ClusterRegi
       emit();
     },
   };
+}
+
+interface LabEntry {
+  stored: StoredCluster;
+  cluster: EphemeralCluster;
+}
+
+/** Each key's first item, as `Array.find` would find it. */
+function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T> {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    if (!byKey.has(k)) byKey.set(k, item);
+  }
+  return byKey;
 }
 
 /** The record without what rebuilds its kubeconfig: what other services see. */

@@ -10,6 +10,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { AppError } from '../../shared/contract/index.js';
 import { authKindOf } from '../kube/cluster-client.js';
 import type { ClusterRegistryService } from './cluster-list.js';
+import { loadKubeconfigText } from './kubeconfig-yaml.js';
 import type { StoredCluster } from './types.js';
 
 export const KUBECONFIG_ID_PREFIX = 'kubeconfig:';
@@ -26,18 +27,23 @@ export function createKubeconfigFileClusters(path: string): ClusterRegistryServi
   }
   const base = new KubeConfig();
   try {
-    base.loadFromString(text);
+    // As base.loadFromString(text), by a parse several times faster where the file is plain block YAML (kubeconfig-yaml.ts).
+    loadKubeconfigText(base, text);
     // Certificate and token files are named relative to the kubeconfig's folder, as kubectl reads them.
     base.makePathsAbsolute(path.replace(/[\\/][^\\/]*$/, '') || '.');
   } catch (err) {
     throw new AppError('KUBECONFIG_INVALID', `${path} is not a kubeconfig Flotilla can read: ${(err as Error).message}.`);
   }
   const mtime = new Date(statSync(path).mtimeMs).toISOString();
+  // One pass over each list: KubeConfig's getCluster/getUser/getContextObject search them linearly, once per context.
+  const contexts = firstByName(base.getContexts());
+  const clusterDefs = firstByName(base.getClusters());
+  const users = firstByName(base.getUsers());
   const clusters: StoredCluster[] = base.getContexts().map((ctx) => ({
     id: `${KUBECONFIG_ID_PREFIX}${ctx.name}`,
     name: ctx.name,
-    server: base.getCluster(ctx.cluster)?.server ?? '',
-    authKind: authKindOf(base.getUser(ctx.user)),
+    server: clusterDefs.get(ctx.cluster)?.server ?? '',
+    authKind: authKindOf(users.get(ctx.user)),
     source: 'imported',
     contextName: ctx.name,
     ...(ctx.namespace ? { namespace: ctx.namespace } : {}),
@@ -46,22 +52,23 @@ export function createKubeconfigFileClusters(path: string): ClusterRegistryServi
     updatedAt: mtime,
   }));
   const byId = new Map(clusters.map((c) => [c.id, c]));
+  const byName = firstByName(clusters);
   const readOnly = () => new AppError('UNSUPPORTED', `Flotilla does not change ${path}; edit it with kubectl config, or import it into the app.`);
 
   return {
     list: () => clusters,
     get: (id) => byId.get(id),
-    findByName: (name) => clusters.find((c) => c.name === name),
+    findByName: (name) => byName.get(name),
     record: () => undefined,
     async kubeConfig(id) {
       const c = byId.get(id);
       if (!c) throw new AppError('NOT_FOUND', `${path} has no context for cluster id ${id}.`);
       // Built from the file parsed once, with only this context's cluster and user: parsing the
       // whole file again per cluster made reading a fleet quadratic in its size.
-      const context = base.getContextObject(c.contextName);
-      const cluster = context ? base.getCluster(context.cluster) : null;
+      const context = contexts.get(c.contextName);
+      const cluster = context ? clusterDefs.get(context.cluster) : undefined;
       if (!context || !cluster) throw new AppError('KUBECONFIG_INVALID', `Context "${c.contextName}" in ${path} names a cluster the file does not define.`, c.name);
-      const user = base.getUser(context.user);
+      const user = users.get(context.user);
       const kc = new KubeConfig();
       kc.loadFromOptions({
         clusters: [{ ...cluster }],
@@ -82,4 +89,11 @@ export function createKubeconfigFileClusters(path: string): ClusterRegistryServi
     },
     onChange: () => () => undefined,
   };
+}
+
+/** Each name's first entry, as KubeConfig's own lookups (findObject) find it. */
+function firstByName<T extends { name: string }>(list: readonly T[]): Map<string, T> {
+  const byName = new Map<string, T>();
+  for (const item of list) if (!byName.has(item.name)) byName.set(item.name, item);
+  return byName;
 }
