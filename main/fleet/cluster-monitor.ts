@@ -68,7 +68,19 @@ export interface MonitorDeps {
   onDirty: (id: string, what?: 'mc' | 'distributions') => void;
   /** The cluster's client, borrowed from the cluster pool (credentials loaded on first use). */
   client: () => Promise<ClusterClient>;
+  /**
+   * A turn to make the first read (see FleetService's startConcurrency):
+   * resolves with the function that gives it back, which the monitor calls
+   * once that read is done (every watch listed, or the cluster found not
+   * there) or after `maxTurnMs`, whichever comes first. None: no waiting.
+   */
+  startTurn?: () => Promise<() => void>;
+  /** The watches open once this resolves (their lists are made at once): see FleetService's startConcurrency. */
+  watchAfter?: Promise<void>;
 }
+
+/** Longest a monitor keeps its start turn: a slow cluster does not hold up the ones behind it for long. */
+const MAX_TURN_MS = 3_000;
 
 export interface Reachability {
   state: 'reachable' | 'unreachable' | 'checking';
@@ -129,6 +141,9 @@ export class ClusterMonitor {
   /** Distributions in kasten-io-mc: watched on primaries only (see watchDistributions). */
   private distributions: Informer<DistributionReport> | undefined;
   private readonly informerErrors = new Map<Informer<unknown>, ErrorAt>();
+  /** Gives back the start turn (see MonitorDeps.startTurn); undefined once given back. */
+  private endTurn: (() => void) | undefined;
+  private turnTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly cluster: StoredCluster,
@@ -147,6 +162,7 @@ export class ClusterMonitor {
         metadataOnly: extra.metadataOnly,
         backoff: this.deps.tuning.watchBackoff,
         watchSeconds: this.deps.tuning.watchSeconds,
+        watchAfter: this.deps.watchAfter,
         onChange: () => this.deps.onDirty(this.cluster.id, extra.mc ? 'mc' : undefined),
         onStatus: (s) => this.informerStatus(inf as Informer<unknown>, s),
       });
@@ -174,6 +190,12 @@ export class ClusterMonitor {
   }
 
   private async setup(): Promise<void> {
+    if (this.deps.startTurn) {
+      const release = await this.deps.startTurn();
+      if (this.stopped) return release();
+      this.endTurn = release;
+      this.turnTimer = setTimeout(() => this.turnDone(), MAX_TURN_MS);
+    }
     let client: ClusterClient;
     try {
       client = await this.deps.client();
@@ -193,7 +215,17 @@ export class ClusterMonitor {
     void this.probe();
   }
 
+  /** The first read is over (or took long enough): the next cluster's may begin. */
+  private turnDone(): void {
+    if (this.turnTimer) clearTimeout(this.turnTimer);
+    this.turnTimer = undefined;
+    const release = this.endTurn;
+    this.endTurn = undefined;
+    release?.();
+  }
+
   private setupFailed(err: unknown): void {
+    this.turnDone();
     const error = err instanceof AppError ? err : new AppError('INTERNAL', `${this.cluster.name}: its credentials could not be loaded: ${(err as Error)?.message ?? String(err)}`, this.cluster.name);
     this.setupError = { error, at: new Date().toISOString() };
     this.reachability = { state: 'unreachable', checkedAt: this.setupError.at };
@@ -216,6 +248,7 @@ export class ClusterMonitor {
   /** Stops probing and watching; the connection belongs to the pool, which closes it when the cluster goes. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.turnDone();
     if (this.probeTimer) clearTimeout(this.probeTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     await Promise.all([...this.informers, ...(this.distributions ? [this.distributions] : [])].map((i) => i.stop()));
@@ -348,6 +381,7 @@ export class ClusterMonitor {
       }
       // A slow cluster is still a cluster: its watches may take their time.
       if (error.code === 'TIMEOUT') this.startWatches();
+      else this.turnDone();
     }
   }
 
@@ -366,6 +400,7 @@ export class ClusterMonitor {
     } else {
       this.informerErrors.delete(inf);
     }
+    if (this.endTurn && this.informers.every((i) => i.status.state !== 'syncing')) this.turnDone();
     this.deps.onDirty(this.id);
   }
 

@@ -9,6 +9,10 @@
  *   at low priority behind them) and probes — so the fleet makes a bounded
  *   number of requests at once, no cluster takes more than its share, and
  *   the rows fill before the watches open (kube/limiter.ts);
+ * - clusters make their first read in turns (startConcurrency at a time,
+ *   registry order), and no watch opens before the fleet's first read is
+ *   done: the rows fill in one after another, and the CPU that TLS
+ *   handshakes and lists need is not shared with thousands of watches;
  * - watches keep only what a row needs of each object (fleet-row.ts);
  * - a change marks one row dirty; rows are rebuilt at most once per flush
  *   (every `throttleMs`), and only dirty rows: no work proportional to the
@@ -50,6 +54,7 @@ import {
 import { K10_RELEASE, MC_NAMESPACE } from '../../shared/kasten/kinds.js';
 import type { EventSink } from '../events.js';
 import { ClusterPool, type PoolOptions } from '../kube/cluster-pool.js';
+import { Limiter } from '../kube/limiter.js';
 import type { ClusterRegistry, StoredCluster } from '../clusters/types.js';
 import type { Logger } from '../log.js';
 import { ClusterMonitor, type MonitorTuning } from './cluster-monitor.js';
@@ -67,6 +72,17 @@ export interface FleetOptions extends Partial<MonitorTuning>, PoolOptions {
    * connect at once. The desktop and preview shells set it.
    */
   firstSnapshotGraceMs?: number;
+  /**
+   * Clusters making their first read at once (probe and every list), in
+   * registry order; the others wait their turn. The fleet's first read is
+   * bound by this process's CPU (TLS handshakes, streams, JSON), so taking
+   * clusters a few dozen at a time ends as soon as taking them all at once,
+   * but the rows fill in one after another rather than all at the end, with
+   * less in flight. A turn lasts at most a few seconds (a slow cluster does
+   * not hold up the others for long); a cluster that does not answer gives
+   * it back at once. Default 96.
+   */
+  startConcurrency?: number;
 }
 
 export interface FleetServiceDeps {
@@ -89,6 +105,9 @@ const DEFAULT_TUNING: MonitorTuning = {
   // or the HTTP/2 ping, not by this clock.
   watchSeconds: 1_800,
 };
+
+/** Longest the watches wait for the fleet's first read (see firstReads). */
+const FIRST_READS_MAX_MS = 10_000;
 
 interface Entry {
   monitor: ClusterMonitor;
@@ -121,6 +140,16 @@ export class FleetService {
   private started = false;
   private stopped = false;
   private readonly firstSnapshotGraceMs: number;
+  /** Turns for clusters' first reads (see FleetOptions.startConcurrency). */
+  private readonly startTurns: Limiter;
+  /**
+   * Resolves when no cluster is making its first read (or FIRST_READS_MAX_MS
+   * after start): the watches open then, so that they do not take the CPU
+   * the rows' lists need. Clusters added later find it resolved.
+   */
+  private readonly firstReads: Promise<void>;
+  private firstReadsDone: () => void = () => undefined;
+  private firstReadsTimer: NodeJS.Timeout | undefined;
   /** Monitors made before the first snapshot (see firstSnapshotGraceMs), started once it is taken. */
   private held: ClusterMonitor[] | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -140,6 +169,13 @@ export class FleetService {
     };
     this.throttleMs = o.throttleMs ?? 200;
     this.firstSnapshotGraceMs = o.firstSnapshotGraceMs ?? 0;
+    this.startTurns = new Limiter({ global: o.startConcurrency ?? 96, perKey: o.startConcurrency ?? 96 });
+    this.firstReads = new Promise<void>((resolve) => {
+      this.firstReadsDone = () => {
+        if (this.firstReadsTimer) clearTimeout(this.firstReadsTimer);
+        resolve();
+      };
+    });
     this.ownPool = !deps.pool;
     this.pool = deps.pool ?? new ClusterPool(deps.registry, { ...o, requestTimeoutMs: this.tuning.requestTimeoutMs });
   }
@@ -170,8 +206,11 @@ export class FleetService {
       this.graceTimer = setTimeout(() => this.releaseHeld(), this.firstSnapshotGraceMs);
       this.graceTimer.unref?.();
     }
+    this.firstReadsTimer = setTimeout(() => this.firstReadsDone(), FIRST_READS_MAX_MS);
+    this.firstReadsTimer.unref?.();
     this.unsubscribe = this.registry.onChange(() => this.reconcile());
     this.reconcile();
+    if (this.entries.size === 0) this.firstReadsDone();
   }
 
   /** The first snapshot was taken (or the grace ran out): the held monitors connect now. */
@@ -258,6 +297,7 @@ export class FleetService {
     this.unsubscribe?.();
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.firstReadsTimer) clearTimeout(this.firstReadsTimer);
     this.held = undefined;
     const monitors = [...this.entries.values()].map((e) => e.monitor);
     this.entries.clear();
@@ -296,12 +336,23 @@ export class FleetService {
       tuning: this.tuning,
       onDirty: (id, what) => this.markDirty(id, what),
       client: () => this.pool.client(cluster.id),
+      startTurn: () => this.startTurn(),
+      watchAfter: this.firstReads,
     });
     this.entries.set(cluster.id, { monitor });
     this.removedIds.delete(cluster.id); // removed and added back before a flush: an update, not a removal
     this.markDirty(cluster.id);
     if (this.held) this.held.push(monitor);
     else this.startMonitor(monitor);
+  }
+
+  /** A turn for a cluster's first read; the last one given back ends the fleet's first read (see firstReads). */
+  private async startTurn(): Promise<() => void> {
+    const release = await this.startTurns.acquire('start');
+    return () => {
+      release();
+      if (this.startTurns.active === 0 && this.startTurns.queued === 0) this.firstReadsDone();
+    };
   }
 
   private startMonitor(monitor: ClusterMonitor): void {

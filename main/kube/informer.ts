@@ -66,6 +66,8 @@ export interface InformerOptions<V> {
   backoff?: { initialMs: number; maxMs: number };
   /** Server-side watch timeout; each watch picks ±20% around it so a fleet's watches do not renew in step. */
   watchSeconds?: number;
+  /** The first watch opens once this resolves (the list is made at once): a fleet lists everything before it watches. */
+  watchAfter?: Promise<void>;
   /** Re-list interval when the server cannot watch this type. */
   relistMs?: number;
   /** How often to look again for a type that is not served. */
@@ -188,6 +190,10 @@ export class Informer<V> {
             continue;
           }
         }
+        if (this.opts.watchAfter) {
+          await this.until(this.opts.watchAfter);
+          this.opts.watchAfter = undefined;
+        }
         if (this.stopped) break;
         if (this.watchUnsupported) {
           await this.pause(this.opts.relistMs);
@@ -301,6 +307,20 @@ export class Informer<V> {
     let ms = Math.min(maxMs, initialMs * 2 ** n);
     if (error.code === 'UNAUTHORIZED' || error.code === 'FORBIDDEN' || error.code === 'EXEC_PLUGIN') ms = Math.max(ms, Math.min(AUTH_MIN_BACKOFF_MS, maxMs * 4));
     return Math.round(ms * (0.8 + 0.4 * Math.random()));
+  }
+
+  /** Waits for `p`, or less if kicked or stopped. */
+  private until(p: Promise<void>): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const self = this;
+      function done() {
+        if (self.wake === done) self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+      void p.then(done, done);
+    });
   }
 
   /** Waits `ms`, or less if kicked or stopped. */

@@ -8,7 +8,7 @@
  */
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FleetService } from '../../main/fleet/fleet-service.js';
+import { FleetService, type FleetOptions } from '../../main/fleet/fleet-service.js';
 import { fleetHandlers } from '../../main/ipc/handlers/fleet.js';
 import { startLabFleet, type LabFleet } from '../../main/lab/fleet.js';
 import type { LabCluster } from '../../main/lab/cluster.js';
@@ -297,6 +297,78 @@ describe('the first paint first', () => {
       await eventually(() => dialled() === registry.list().length, 'every cluster to be connected after the grace', 3_000);
     } finally {
       await service.stop();
+    }
+  });
+});
+
+describe('first reads in turns', () => {
+  let turnsLab: LabFleet;
+  let turnsRegistry: TestRegistry;
+  beforeAll(async () => {
+    turnsLab = await startLabFleet({ clusters: 4 });
+    turnsRegistry = new TestRegistry();
+    turnsRegistry.importKubeconfig(turnsLab.kubeconfig());
+  });
+  afterAll(() => turnsLab?.stop());
+
+  const stats = (name: string) => turnsLab.cluster(name).stats().requests;
+  const service = (options: FleetOptions) => new FleetService({ registry: turnsRegistry, events: new RecordingSink(), options: { ...TUNING, ...options } });
+
+  it('one cluster at a time: the first rows are complete before the last cluster is asked anything, and the watches open once every first read is done', async () => {
+    for (const c of turnsLab.clusters) {
+      c.resetStats();
+      c.setLatency(150);
+    }
+    const fleet = service({ startConcurrency: 1 });
+    try {
+      await fleet.start();
+      const rows = () => fleet.snapshot().rows;
+      await eventually(() => complete(rows()[0]), 'the first row to be complete', 10_000);
+      expect(stats('cluster-4').total).toBe(0);
+      expect(rows()[3].reachability.state).toBe('checking');
+      // While other clusters wait for their first read, nobody watches: the lists have the connections to themselves.
+      expect(turnsLab.clusters.map((c) => c.stats().requests.byVerb.watch ?? 0)).toEqual([0, 0, 0, 0]);
+      await eventually(() => rows().every(complete), 'every row to be complete', 20_000);
+      await eventually(() => fleet.stats().openWatches === fleet.stats().watches, 'every watch to open after the first reads', 10_000);
+      // Live from then on.
+      await request(turnsLab.cluster('cluster-1'), '/apis/apps.kio.kasten.io/v1alpha1/namespaces/default/applications', { method: 'POST', body: { apiVersion: 'apps.kio.kasten.io/v1alpha1', kind: 'Application', metadata: { name: 'after-turns' }, spec: {} } });
+      const before = rows()[0].counts.applications!;
+      await eventually(() => rows()[0].counts.applications === before + 1, 'the new Application in the first row');
+    } finally {
+      await fleet.stop();
+      for (const c of turnsLab.clusters) c.setLatency(0);
+    }
+  });
+
+  it('a cluster that is not there gives its turn back at once', async () => {
+    await turnsLab.cluster('cluster-1').stop();
+    const fleet = service({ startConcurrency: 1 });
+    try {
+      const started = Date.now();
+      await fleet.start();
+      const rows = () => fleet.snapshot().rows;
+      await eventually(() => rows().slice(1).every(complete), 'the other rows to be complete', 5_000);
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(rows()[0].reachability.state).toBe('unreachable');
+    } finally {
+      await fleet.stop();
+      await turnsLab.cluster('cluster-1').start();
+    }
+  });
+
+  it('a cluster that answers slowly holds its turn a few seconds at most', async () => {
+    turnsLab.cluster('cluster-1').setLatency(8_000);
+    const fleet = service({ startConcurrency: 1 });
+    try {
+      const started = Date.now();
+      await fleet.start();
+      const rows = () => fleet.snapshot().rows;
+      await eventually(() => rows().slice(1).every(complete), 'the other rows to be complete', 8_000);
+      expect(Date.now() - started).toBeLessThan(6_000);
+      expect(complete(rows()[0])).toBeFalsy();
+    } finally {
+      await fleet.stop();
+      turnsLab.cluster('cluster-1').setLatency(0);
     }
   });
 });
