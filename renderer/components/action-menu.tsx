@@ -1,16 +1,20 @@
 /**
  * A small menu of actions opened from a button, as a popover: it sits in the
  * top layer (so a table row's paint containment does not clip it), closes
- * on Escape and on a click elsewhere. ↑ ↓ Home End move between items.
+ * on Escape and on a click elsewhere. ↑ ↓ Home End move between items,
+ * which are only rendered while it is open.
  * `controls` lets the owner open it elsewhere too: at the pointer (a
- * right-click) or under its button (the context-menu key).
+ * right-click) or under its button (the context-menu key), and close it.
  */
-import { useEffect, useId, useImperativeHandle, useRef, type KeyboardEvent, type Ref } from 'react';
+import { useEffect, useId, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { flushSync } from 'react-dom';
 import { MoreIcon } from './icons.js';
 
-/** Opens the menu (it stays open if it is): at a point of the window, else under its button. */
 export interface ActionMenuControls {
+  /** Opens the menu (it stays open if it is): at a point of the window, else under its button. */
   open(at?: { x: number; y: number }): void;
+  /** Closes the menu if it is open, focus back where the keyboard was if it was in the menu. */
+  close(): void;
 }
 
 export interface MenuItem {
@@ -35,6 +39,12 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId, controls 
   /** Where the next opening puts the menu, when not under its button. */
   const openAt = useRef<{ x: number; y: number } | null>(null);
   const menuId = useId();
+  /**
+   * Whether the items are in the DOM: only while the menu is open (a table
+   * has one menu per row in view, and rows come and go with every keystroke
+   * of a search).
+   */
+  const [open, setOpen] = useState(false);
 
   /**
    * Back to where the keyboard was: the grid around the button (it owns the
@@ -55,6 +65,13 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId, controls 
         openAt.current = at ?? null;
         menu.showPopover();
       },
+      close() {
+        const menu = menuRef.current;
+        if (!menu?.matches(':popover-open')) return;
+        const hadFocus = menu.contains(document.activeElement);
+        menu.hidePopover();
+        if (hadFocus) restoreFocus();
+      },
     }),
     [],
   );
@@ -62,10 +79,16 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId, controls 
   useEffect(() => {
     const menu = menuRef.current;
     if (!menu) return;
+    // Fired as the menu opens, before it shows: its items are rendered now, so that it opens with them
+    // (and at the size they give it). A menu is only opened from an event, never while React renders.
+    const onBeforeToggle = (e: Event) => {
+      if ((e as ToggleEvent).newState === 'open') flushSync(() => setOpen(true));
+    };
     const onToggle = (e: Event) => {
       const open = (e as ToggleEvent).newState === 'open';
       buttonRef.current?.setAttribute('aria-expanded', String(open));
       if (!open) {
+        setOpen(false);
         // Closed by Escape or a click elsewhere: focus must not fall to the page (see restoreFocus).
         const active = document.activeElement;
         if (!active || active === document.body || menu.contains(active)) restoreFocus();
@@ -84,8 +107,12 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId, controls 
       }
       menu.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
     };
+    menu.addEventListener('beforetoggle', onBeforeToggle);
     menu.addEventListener('toggle', onToggle);
-    return () => menu.removeEventListener('toggle', onToggle);
+    return () => {
+      menu.removeEventListener('beforetoggle', onBeforeToggle);
+      menu.removeEventListener('toggle', onToggle);
+    };
   }, []);
 
   if (items.length === 0) return null;
@@ -142,21 +169,22 @@ export function ActionMenu({ items, onSelect, label, buttonId, testId, controls 
         <MoreIcon />
       </button>
       <div ref={menuRef} id={menuId} popover="auto" role="menu" aria-label={label} className="menu" onKeyDown={onMenuKeyDown} onClick={(e) => e.stopPropagation()} data-testid={testId && `${testId}-menu`}>
-        {items.map((item) => (
-          <button
-            key={item.id}
-            type="button"
-            role="menuitem"
-            className={item.danger ? 'menu-item menu-item--danger' : 'menu-item'}
-            onClick={() => {
-              close();
-              onSelect(item.id);
-            }}
-            data-testid={item.testId}
-          >
-            {item.label}
-          </button>
-        ))}
+        {open &&
+          items.map((item) => (
+            <button
+              key={item.id}
+              type="button"
+              role="menuitem"
+              className={item.danger ? 'menu-item menu-item--danger' : 'menu-item'}
+              onClick={() => {
+                close();
+                onSelect(item.id);
+              }}
+              data-testid={item.testId}
+            >
+              {item.label}
+            </button>
+          ))}
       </div>
     </>
   );

@@ -92,6 +92,22 @@ describe(`the fleet view with ${CLUSTERS} clusters`, () => {
     await thenRows(() => ui.fleet.search(''), CLUSTERS);
   });
 
+  it('shows the matches at once when a search leaves fewer rows than the scroll position, and the top rows after', async () => {
+    await ui.fleet.scrollTo('bottom');
+    // The rows in the DOM as the table's row count changes (before the browser clamps the scroll position and says so).
+    await ui.fleet.table.evaluate((table) => {
+      const w = window as unknown as { __shownAt?: Record<string, number> };
+      w.__shownAt = {};
+      new MutationObserver(() => {
+        w.__shownAt![table.getAttribute('data-row-count') ?? ''] = table.querySelectorAll('[data-testid="fleet-row"]').length;
+      }).observe(table, { attributes: true, attributeFilter: ['data-row-count'] });
+    });
+    await thenRows(() => ui.fleet.search('cluster-19'), 11);
+    expect(await page.evaluate(() => (window as unknown as { __shownAt: Record<string, number> }).__shownAt['11'])).toBe(11);
+    await thenRows(() => ui.fleet.search(''), CLUSTERS);
+    await expect.poll(async () => (await ui.fleet.renderedNames())[0]).toBe('cluster-1');
+  });
+
   it('sorts by any column, both ways', async () => {
     await ui.fleet.sortBy('name');
     expect(await ui.fleet.sortState('name')).toBe('descending');

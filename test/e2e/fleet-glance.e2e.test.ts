@@ -4,7 +4,8 @@
  * permission, failed actions) and filter the table; an unreachable
  * cluster's values marked as last known, with their age; the detail
  * panel's failed actions and its K10 dashboard link; a row's menu from a
- * right-click and from the keyboard; the header row as one tab stop; the
+ * right-click and from the keyboard, closed when another cluster takes its
+ * row's place; the header row as one tab stop; the
  * keyboard shortcuts and their dialog. New states are photographed and
  * checked with axe-core in light and dark (the shared ones are also in
  * accessibility.e2e.test.ts).
@@ -59,6 +60,15 @@ async function failAnAction(cluster: string, name: string, message: string): Pro
     },
   });
   expect(r.status).toBe(201);
+}
+
+/**
+ * Changes which clusters the rows in view show without touching the page, as
+ * a live update that re-sorts them does (the search box cannot be reached
+ * without moving focus or closing a menu).
+ */
+async function storeSearch(text: string): Promise<void> {
+  await page.evaluate((t) => (window as unknown as { __flotillaStore: { getState(): { setSearch(s: string): void } } }).__flotillaStore.getState().setSearch(t), text);
 }
 
 /** Clicks somewhere that takes no keys, so that shortcuts are not typing. */
@@ -246,6 +256,28 @@ describe("a row's menu", () => {
     expect(await ui.fleet.removeDialog.innerText()).toContain('cluster-2');
     await page.getByTestId('remove-dialog-cancel').click();
     await ui.fleet.removeDialog.waitFor({ state: 'hidden' });
+  });
+
+  it("closes, focus back on the table, when another cluster takes its row's place", async () => {
+    await ui.fleet.rightClick('cluster-1');
+    const place = await ui.fleet.row('cluster-1').getAttribute('aria-rowindex');
+    await storeSearch('cluster-3');
+    await ui.fleet.row('cluster-3').waitFor();
+    expect(await ui.fleet.row('cluster-3').getAttribute('aria-rowindex')).toBe(place);
+    await ui.fleet.openRowMenu.waitFor({ state: 'hidden' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('fleet-table');
+    await storeSearch('');
+    await ui.fleet.row('cluster-1').waitFor();
+  });
+
+  it("lets go of focus on a row's checkbox, to the table, when another cluster takes the row's place", async () => {
+    await ui.fleet.row('cluster-1').getByTestId('row-check').focus();
+    await storeSearch('cluster-3');
+    await ui.fleet.row('cluster-3').waitFor();
+    // Space on the focused box would otherwise tick cluster-3, which the user never pointed at.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('fleet-table');
+    await storeSearch('');
+    await ui.fleet.row('cluster-1').waitFor();
   });
 });
 

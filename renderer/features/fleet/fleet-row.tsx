@@ -1,5 +1,12 @@
-/** One cluster in the fleet table; memoized so scrolling and events re-render only rows that changed. */
-import { memo, useRef } from 'react';
+/**
+ * One cluster in the fleet table; memoized so scrolling and events re-render
+ * only rows that changed. The table keys its rows by position, so a row's
+ * DOM is kept when another cluster takes its place (a filter, a sort, a live
+ * update) and only its content changes: what belongs to the cluster shown
+ * (its open action menu, focus on its checkbox or menu button) must not stay
+ * with the place, and is let go when the cluster changes.
+ */
+import { memo, useLayoutEffect, useRef } from 'react';
 import type { FleetRow as FleetRowDto } from '../../../shared/contract/index.js';
 import { formatCount } from '../../format.js';
 import { LabBadge } from '../lab/lab-badge.js';
@@ -34,6 +41,16 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
   const failedActions = (row.counts.failedActions24h ?? 0) > 0;
   const stale = row.reachability.state === 'unreachable';
   const menu = useRef<ActionMenuControls>(null);
+  const rowRef = useRef<HTMLDivElement>(null);
+  const shownId = useRef(row.id);
+  useLayoutEffect(() => {
+    if (shownId.current === row.id) return;
+    shownId.current = row.id;
+    // Before the paint: the menu of one cluster never shows, or acts, for another.
+    menu.current?.close();
+    const el = rowRef.current;
+    if (el?.contains(document.activeElement)) el.closest<HTMLElement>('[role="grid"]')?.focus({ preventScroll: true });
+  }, [row.id]);
   const className = [
     'fleet-row',
     selected && 'is-selected',
@@ -45,6 +62,7 @@ export const FleetTableRow = memo(function FleetTableRow({ row, ariaRowIndex, do
 
   return (
     <div
+      ref={rowRef}
       id={domId}
       role="row"
       aria-rowindex={ariaRowIndex}

@@ -160,7 +160,9 @@ export function FleetTable({ rows, onRequestRemove, onAction }: FleetTableProps)
         <div className="fleet-window" style={{ transform: `translateY(${start * ROW_HEIGHT}px)` }}>
           {rows.slice(start, end).map((row, i) => (
             <FleetTableRow
-              key={row.id}
+              // By position, not by cluster: a filter or a sort then updates the rows in place rather than
+              // unmounting and mounting every row in view (see FleetTableRow for what follows the cluster).
+              key={start + i}
               row={row}
               ariaRowIndex={start + i + 2}
               domId={rowDomId(row.id)}

@@ -20,9 +20,16 @@ export interface RowRange {
   end: number;
 }
 
+/** The furthest the rows can be scrolled: the browser clamps scrollTop there when the rows get fewer. */
+export function maxScrollTop(rowCount: number, rowHeight: number, viewportHeight: number): number {
+  return Math.max(0, rowCount * rowHeight - Math.max(0, viewportHeight));
+}
+
+/** Rows [start, end) to render, for the scroll position as the browser will have clamped it. */
 export function visibleRange({ scrollTop, viewportHeight, rowHeight, rowCount, overscan }: ViewportMetrics): RowRange {
   if (rowCount <= 0 || rowHeight <= 0) return { start: 0, end: 0 };
-  const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
+  const top = Math.min(Math.max(0, scrollTop), maxScrollTop(rowCount, rowHeight, viewportHeight));
+  const first = Math.floor(top / rowHeight);
   const visible = Math.ceil(Math.max(0, viewportHeight) / rowHeight) + 1;
   const start = Math.min(Math.max(0, first - overscan), rowCount);
   const end = Math.min(rowCount, first + visible + overscan);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrollTopToReveal, visibleRange } from '../../../renderer/features/fleet/virtual-range.js';
+import { maxScrollTop, scrollTopToReveal, visibleRange } from '../../../renderer/features/fleet/virtual-range.js';
 
 describe('which rows the virtualized table renders', () => {
   const base = { rowHeight: 40, viewportHeight: 400, overscan: 5 };
@@ -24,6 +24,13 @@ describe('which rows the virtualized table renders', () => {
     expect(visibleRange({ ...base, scrollTop: 0, rowCount: 0 })).toEqual({ start: 0, end: 0 });
     expect(visibleRange({ ...base, scrollTop: -50, rowCount: 10 }).start).toBe(0);
     expect(visibleRange({ ...base, viewportHeight: 0, scrollTop: 0, rowCount: 10 })).toEqual({ start: 0, end: 6 });
+  });
+
+  it('renders the rows the browser will show when a filter leaves fewer rows than the scroll position', () => {
+    // Scrolled to row 900 of 1,000; a filter leaves 20: the browser clamps the scroll to the last 10, so those (and the overscan) render, not none.
+    expect(maxScrollTop(20, 40, 400)).toBe(400);
+    expect(maxScrollTop(5, 40, 400)).toBe(0);
+    expect(visibleRange({ ...base, scrollTop: 36_000, rowCount: 20 })).toEqual({ start: 5, end: 20 });
   });
 
   it('scrolls only as far as needed to reveal a row', () => {
