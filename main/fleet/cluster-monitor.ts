@@ -72,7 +72,7 @@ export interface MonitorDeps {
    * A turn to make the first read (see FleetService's startConcurrency):
    * resolves with the function that gives it back, which the monitor calls
    * once that read is done (every watch listed, or the cluster found not
-   * there) or after `maxTurnMs`, whichever comes first. None: no waiting.
+   * there) or after MAX_TURN_MS, whichever comes first. None: no waiting.
    */
   startTurn?: () => Promise<() => void>;
   /** The watches open once this resolves (their lists are made at once): see FleetService's startConcurrency. */
