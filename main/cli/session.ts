@@ -85,12 +85,7 @@ export class Session {
   /** Runs a read over `clusters()`, mapping its AppError the way `call` does. */
   async read<T>(fn: (clusters: ClusterAccess) => Promise<T>): Promise<T> {
     const clusters = await this.clusters();
-    try {
-      return await fn(clusters);
-    } catch (err) {
-      if (err instanceof AppError) throw new Failure(err.message);
-      throw err;
-    }
+    return asFailure(() => fn(clusters));
   }
 
   /** The id of the cluster called `name` (a context of --kubeconfig, or a cluster imported in the app). */
@@ -124,12 +119,7 @@ export class Session {
   /** Runs a direct service call (where no channel fits), mapping its AppError the way `call` does. */
   async direct<T>(fn: (services: Services) => Promise<T>): Promise<T> {
     const services = await this.services();
-    try {
-      return await fn(services);
-    } catch (err) {
-      if (err instanceof AppError) throw new Failure(err.message);
-      throw err;
-    }
+    return asFailure(() => fn(services));
   }
 
   /** Stops whatever was started (connections, watches, timers); safe to call twice. */
@@ -140,5 +130,15 @@ export class Session {
     access?.pool.close();
     const services = await this.built?.catch(() => undefined);
     await services?.stop();
+  }
+}
+
+/** Runs `fn`; an AppError it throws becomes a Failure with its message (already written for people). */
+async function asFailure<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof AppError) throw new Failure(err.message);
+    throw err;
   }
 }
